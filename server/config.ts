@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** A 32-byte key given as base64: what AES-256-GCM needs for tokens at rest. */
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, {
+    message: 'expected 32 random bytes encoded as base64 (openssl rand -base64 32)',
+  });
+
+const optionalUrl = z.url({ message: 'expected an absolute URL' }).optional();
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  APP_URL: z.url({ message: 'expected the public base URL, e.g. https://app.example.com' }).optional(),
+  ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  BC_CLIENT_ID: z.string().min(1, 'expected the client id from the BigCommerce Developer Portal'),
+  BC_CLIENT_SECRET: z.string().min(1, 'expected the client secret from the BigCommerce Developer Portal'),
+  BC_LOGIN_URL: z.url().default('https://login.bigcommerce.com'),
+  BC_API_URL: z.url().default('https://api.bigcommerce.com'),
+  ZOHO_CLIENT_ID: z.string().default(''),
+  ZOHO_CLIENT_SECRET: z.string().default(''),
+  ZOHO_ACCOUNTS_URL: optionalUrl,
+  ZOHO_API_URL: optionalUrl,
+  SESSION_SECRET: z.string().min(32, 'expected at least 32 random characters'),
+  ENCRYPTION_KEY: base64Key,
+  CSP_FRAME_ANCESTORS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  port: number;
+  appUrl: string;
+  role: 'web' | 'worker' | 'all';
+  mongodbUri: string | undefined;
+  dataDir: string;
+  bigcommerce: { clientId: string; clientSecret: string; loginUrl: string; apiUrl: string };
+  zoho: { clientId: string; clientSecret: string; accountsUrl: string | undefined; apiUrl: string | undefined };
+  sessionSecret: string;
+  encryptionKey: Buffer;
+  cspFrameAncestors: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * Reads the configuration from an environment object. Throws a ConfigError whose
+ * message is one line naming the first bad variable and what it expects.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable (FOO= in a .env file) means "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const message = issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message;
+    throw new ConfigError(`Configuration error: ${name} ${message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    appUrl: trimSlash(e.APP_URL ?? `http://localhost:${e.PORT}`),
+    role: e.ROLE,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    bigcommerce: {
+      clientId: e.BC_CLIENT_ID,
+      clientSecret: e.BC_CLIENT_SECRET,
+      loginUrl: trimSlash(e.BC_LOGIN_URL),
+      apiUrl: trimSlash(e.BC_API_URL),
+    },
+    zoho: {
+      clientId: e.ZOHO_CLIENT_ID,
+      clientSecret: e.ZOHO_CLIENT_SECRET,
+      accountsUrl: e.ZOHO_ACCOUNTS_URL && trimSlash(e.ZOHO_ACCOUNTS_URL),
+      apiUrl: e.ZOHO_API_URL && trimSlash(e.ZOHO_API_URL),
+    },
+    sessionSecret: e.SESSION_SECRET,
+    encryptionKey: Buffer.from(e.ENCRYPTION_KEY, 'base64'),
+    cspFrameAncestors: e.CSP_FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { agendaJobQueue, createAgenda } from './jobs/agenda.js';
+import { createLogger } from './logger.js';
+
+/**
+ * Starts the app for a configuration. ROLE=web serves callbacks, webhooks and the panel;
+ * ROLE=worker runs jobs; ROLE=all (default) does both in one process.
+ */
+export interface RunningApp {
+  config: Config;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config): Promise<RunningApp> {
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  const agenda = createAgenda(database.connection.db!);
+  await agenda.ready;
+  const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
+
+  let server: Server | undefined;
+  let url = '';
+  if (config.role !== 'worker') {
+    const app = createApp(ctx);
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address();
+    url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.appUrl;
+    logger.info({ url, appUrl: config.appUrl, role: config.role }, 'web server listening');
+  }
+  if (config.role !== 'web') {
+    await agenda.start();
+    logger.info({ role: config.role }, 'job worker started');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down');
+      // Stop taking requests, let running jobs finish (bounded), then close the database.
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections();
+      if (config.role !== 'web') await agenda.drain(30_000).catch(() => agenda.stop());
+      await database.close();
+      logger.info('stopped');
+    })());
+  return { config, url, stop };
+}
+

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One embedded database for the whole run (started by the global setup); each test file
+// works in a database of its own inside it.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/globalSetup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
