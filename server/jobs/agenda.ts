@@ -28,6 +28,9 @@ export function createAgenda(db: Db, options: { name?: string; processEvery?: nu
 /** Every job's data names its store (`storeHash`), which is how a store's jobs are found. */
 export function agendaJobQueue(agenda: Agenda): JobQueue {
   return {
+    enqueue: async (name, data) => {
+      await agenda.now(name, data);
+    },
     cancelStoreJobs: (storeHash) => agenda.cancel({ data: { storeHash } }),
   };
 }

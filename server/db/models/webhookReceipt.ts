@@ -1,0 +1,27 @@
+import { Schema, model } from 'mongoose';
+
+/**
+ * One webhook delivery, recorded once. The _id is the delivery's natural key
+ * ("<source>:<storeHash>:<dedupe key>"), so a redelivery's insert fails with a duplicate-key
+ * error: that, not a check-then-insert, is what makes intake exactly-once under concurrency.
+ * Receipts the app cannot use are kept too (status "ignored" with a note) so the merchant can see them.
+ */
+const webhookReceiptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    source: { type: String, enum: ['bigcommerce', 'zoho'], required: true },
+    storeHash: { type: String, required: true },
+    /** BigCommerce scope (store/order/created) or Zoho module/event (salesorder, item…). */
+    topic: { type: String, required: true },
+    /** The record the event is about (order id, item id…), when the body names one. */
+    resourceId: { type: String },
+    status: { type: String, enum: ['queued', 'ignored', 'processed', 'failed'], required: true },
+    note: { type: String },
+    receivedAt: { type: Date, required: true },
+    payload: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false },
+);
+webhookReceiptSchema.index({ storeHash: 1, receivedAt: -1 });
+
+export const WebhookReceipt = model('WebhookReceipt', webhookReceiptSchema, 'webhookReceipts');
