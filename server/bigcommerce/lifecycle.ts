@@ -37,7 +37,6 @@ export async function installStore(
         ownerEmail: token.owner?.email ?? token.user.email,
         installedAt: now,
       },
-      $unset: { uninstalledAt: 1 },
     },
     { upsert: true },
   );

@@ -16,6 +16,7 @@ const storeSchema = new Schema(
     ownerId: { type: String },
     ownerEmail: { type: String },
     installedAt: { type: Date },
+    /** The last uninstall (kept across a reinstall, as history). */
     uninstalledAt: { type: Date },
   },
   { timestamps: true, versionKey: false },

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+const valid = {
+  BC_CLIENT_ID: 'id',
+  BC_CLIENT_SECRET: 'secret',
+  SESSION_SECRET: 's'.repeat(32),
+  ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({ port: 3000, appUrl: 'http://localhost:3000', role: 'all', dataDir: '.data', logLevel: 'info' });
+    expect(config.bigcommerce.loginUrl).toBe('https://login.bigcommerce.com');
+    expect(config.bigcommerce.apiUrl).toBe('https://api.bigcommerce.com');
+    expect(config.mongodbUri).toBeUndefined();
+  });
+
+  it('names the missing variable in one line', () => {
+    const { BC_CLIENT_SECRET: _omitted, ...rest } = valid;
+    expect(() => loadConfig(rest)).toThrow(new ConfigError('Configuration error: BC_CLIENT_SECRET is required'));
+  });
+
+  it.each([
+    ['ENCRYPTION_KEY', 'c2hvcnQ=', /ENCRYPTION_KEY expected 32 random bytes/],
+    ['ROLE', 'both', /ROLE /],
+    ['PORT', 'eighty', /PORT /],
+    ['MONGODB_URI', 'postgres://x', /MONGODB_URI expected a mongodb/],
+    ['APP_URL', 'not a url', /APP_URL /],
+  ])('rejects a malformed %s', (name, value, message) => {
+    expect(() => loadConfig({ ...valid, [name]: value })).toThrow(message);
+  });
+
+  it('reads CSP_FRAME_ANCESTORS as a list and trims trailing slashes from URLs', () => {
+    const config = loadConfig({ ...valid, CSP_FRAME_ANCESTORS: 'http://a.test, http://b.test', APP_URL: 'https://app.example.com/' });
+    expect(config.cspFrameAncestors).toEqual(['http://a.test', 'http://b.test']);
+    expect(config.appUrl).toBe('https://app.example.com');
+  });
+});
