@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-/** A 32-byte key given as base64: what AES-256-GCM needs for tokens at rest. */
-const base64Key = z
-  .string()
-  .refine((value) => Buffer.from(value, 'base64').length === 32, {
-    message: 'expected 32 random bytes encoded as base64 (openssl rand -base64 32)',
-  });
+/**
+ * A 32-byte key for AES-256-GCM (tokens at rest): base64, or 64 hex digits (what Heroku's
+ * secret generator makes).
+ */
+const decodeKey = (value: string) => (/^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64'));
+const base64Key = z.string().refine((value) => decodeKey(value).length === 32, {
+  message: 'expected 32 random bytes encoded as base64 (openssl rand -base64 32)',
+});
 
 const optionalUrl = z.url({ message: 'expected an absolute URL' }).optional();
 
@@ -86,7 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.ZOHO_API_URL && trimSlash(e.ZOHO_API_URL),
     },
     sessionSecret: e.SESSION_SECRET,
-    encryptionKey: Buffer.from(e.ENCRYPTION_KEY, 'base64'),
+    encryptionKey: decodeKey(e.ENCRYPTION_KEY),
     cspFrameAncestors: e.CSP_FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
   };

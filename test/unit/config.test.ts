@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, [name]: value })).toThrow(message);
   });
 
+  it('takes the encryption key as base64 or as 64 hex digits', () => {
+    const key = randomBytes(32);
+    expect(loadConfig({ ...valid, ENCRYPTION_KEY: key.toString('hex') }).encryptionKey.equals(key)).toBe(true);
+    expect(loadConfig({ ...valid, ENCRYPTION_KEY: key.toString('base64') }).encryptionKey.equals(key)).toBe(true);
+  });
+
   it('reads CSP_FRAME_ANCESTORS as a list and trims trailing slashes from URLs', () => {
     const config = loadConfig({ ...valid, CSP_FRAME_ANCESTORS: 'http://a.test, http://b.test', APP_URL: 'https://app.example.com/' });
     expect(config.cspFrameAncestors).toEqual(['http://a.test', 'http://b.test']);

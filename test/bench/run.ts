@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: prints figures (speed, memory, API calls) for the parts whose cost matters.
+ * Benchmarks measure; tests assert behaviour. Run one with `npm run bench -- <name>`.
+ */
+import { benchDatabase } from './database.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  database: benchDatabase,
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await run();
+}
