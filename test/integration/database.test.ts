@@ -13,7 +13,14 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-const collection = (name: string) => mongoose.connection.db!.collection<{ _id: string; [k: string]: unknown }>(name);
+interface Row {
+  _id: string;
+  version?: number;
+  by?: number;
+  value?: number;
+  owner?: string | null;
+}
+const collection = (name: string) => mongoose.connection.db!.collection<Row>(name);
 
 describe('concurrent writes', () => {
   it('20 concurrent compare-and-set updates: exactly one winner', async () => {

@@ -1,0 +1,20 @@
+import { Schema, model } from 'mongoose';
+
+/**
+ * When each store's flow (or reconciliation) runs next. The scheduler advances `nextRunAt` by
+ * compare-and-set, so with any number of workers each slot starts exactly one run.
+ */
+const scheduleSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    storeHash: { type: String, required: true },
+    /** A flow name, or "reconcile". */
+    task: { type: String, required: true },
+    nextRunAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+scheduleSchema.index({ nextRunAt: 1 });
+
+export const scheduleId = (storeHash: string, task: string) => `${storeHash}:${task}`;
+export const Schedule = model('Schedule', scheduleSchema, 'schedules');

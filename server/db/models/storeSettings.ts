@@ -1,0 +1,12 @@
+import { Schema, model } from 'mongoose';
+
+/** A store's settings (the whole object, validated by server/settings/schema.ts), keyed by store hash. */
+const storeSettingsSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    values: { type: Schema.Types.Mixed, required: true },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+
+export const StoreSettings = model('StoreSettings', storeSettingsSchema, 'settings');

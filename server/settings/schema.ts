@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The merchant's settings, one section per flow (named as the flows are), each with `enabled`
+ * and `schedule`. One schema for the API and the panel: both validate with it.
+ * `prefault` (not `default`) so that a missing section is parsed and gets its inner defaults.
+ */
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const scheduleSchema = z.union([
+  z.object({ every: z.string().regex(/^[1-9]\d*(m|h|d)$/, 'an interval like "15m", "1h" or "1d"') }).strict(),
+  z
+    .object({
+      times: z.array(z.string().regex(HH_MM, 'a time of day like "03:00"')).min(1, 'at least one time of day').max(24),
+      timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as "Europe/London"'),
+    })
+    .strict(),
+]);
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+const flowSection = <T extends z.ZodRawShape>(defaults: { enabled: boolean; schedule: Schedule }, shape: T) =>
+  z.object({ enabled: z.boolean().default(defaults.enabled), schedule: scheduleSchema.default(defaults.schedule), ...shape });
+
+/** Fields of a BigCommerce product that Zoho may own (overwrite at every sync). */
+export const PRODUCT_FIELDS = ['name', 'sku', 'price', 'description', 'weight', 'dimensions', 'images', 'categories'] as const;
+
+export const settingsSchema = z.object({
+  products: flowSection(
+    { enabled: true, schedule: { every: '1h' } },
+    {
+      /** Per field: true = Zoho's value overwrites BigCommerce's; false = BigCommerce keeps its own. */
+      zohoOwns: z
+        .object(Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, z.boolean().default(true)])) as Record<(typeof PRODUCT_FIELDS)[number], z.ZodDefault<z.ZodBoolean>>)
+        .prefault({}),
+      /** New products are created visible, or hidden for review. */
+      createVisible: z.boolean().default(true),
+    },
+  ).prefault({}),
+  pricelists: flowSection(
+    { enabled: true, schedule: { every: '6h' } },
+    {
+      /** Optional assignment of each Zoho price list (by name) to a customer group and channel. */
+      assignments: z
+        .array(
+          z.object({
+            pricelistName: z.string().min(1),
+            customerGroupId: z.number().int().positive().optional(),
+            channelId: z.number().int().positive().optional(),
+          }),
+        )
+        .default([]),
+    },
+  ).prefault({}),
+  stock: flowSection(
+    { enabled: true, schedule: { every: '1h' } },
+    {
+      method: z.enum(['scheduled', 'oneway', 'twoway']).default('scheduled'),
+      /** Which Zoho quantity BigCommerce sells from. */
+      quantity: z.enum(['available_for_sale', 'stock_on_hand', 'available_stock']).default('available_for_sale'),
+      /** Zoho location → BigCommerce location; empty = Zoho's total → BigCommerce's default location. */
+      locations: z.array(z.object({ zohoLocationId: z.string().min(1), bigcommerceLocationId: z.number().int().positive() })).default([]),
+    },
+  ).prefault({}),
+  orders: flowSection(
+    { enabled: true, schedule: { every: '15m' } },
+    {
+      /** BigCommerce status ids that make an order real (default: all but Incomplete 0, Cancelled 5, Declined 6). */
+      realStatusIds: z.array(z.number().int().min(0).max(14)).default([1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14]),
+      createSalesOrder: z.boolean().default(true),
+      markInvoiceSent: z.boolean().default(false),
+      recordPayment: z.boolean().default(true),
+      tax: z.enum(['zoho', 'bigcommerce']).default('zoho'),
+      /** A line whose SKU is not in Zoho: hold the order for the merchant, or leave the line out. */
+      unmappedSku: z.enum(['hold', 'skip_line']).default('hold'),
+      /** Orders placed before Zoho was connected are imported only from this date (YYYY-MM-DD), if set. */
+      backfillFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+    },
+  ).prefault({}),
+  contacts: flowSection({ enabled: true, schedule: { every: '15m' } }, {}).prefault({}),
+  fulfilment: flowSection(
+    { enabled: true, schedule: { every: '30m' } },
+    {
+      /** Zoho carrier (delivery method) → BigCommerce shipping provider / tracking carrier. */
+      carriers: z.array(z.object({ zoho: z.string().min(1), shippingProvider: z.string().default(''), trackingCarrier: z.string().default('') })).default([]),
+      /** Optional Zoho sales-order status → BigCommerce status id (never moves an order backwards). */
+      statuses: z.array(z.object({ zoho: z.string().min(1), bigcommerceStatusId: z.number().int().min(0).max(14) })).default([]),
+    },
+  ).prefault({}),
+  reconciliation: z
+    .object({
+      enabled: z.boolean().default(true),
+      schedule: scheduleSchema.default({ times: ['03:00'], timeZone: 'UTC' }),
+    })
+    .prefault({}),
+  history: z.object({ keepRunsDays: z.number().int().min(1).max(365).default(90) }).prefault({}),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export const defaultSettings = (): Settings => settingsSchema.parse({});
+
+/** "products.schedule.every: an interval like …": the first problem, named by its field. */
+export function describeSettingsError(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.') || '(settings)';
+  return { field, message: `${field}: ${issue.message}` };
+}
