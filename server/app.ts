@@ -5,7 +5,10 @@ import express, { type Express } from 'express';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { requireSession } from './api/requireSession.js';
+import { runsRoutes } from './api/runs.js';
 import { sessionRoutes } from './api/session.js';
+import { settingsRoutes } from './api/settings.js';
+import { syncRoutes } from './api/sync.js';
 import { bigcommerceCallbacks } from './bigcommerce/callbacks.js';
 import type { AppContext } from './context.js';
 import { notFound } from './http/errors.js';
@@ -52,6 +55,9 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: '100kb' }));
   api.use(requireSession(ctx.config.sessionSecret));
   api.use(sessionRoutes(ctx));
+  api.use(settingsRoutes());
+  api.use(syncRoutes(ctx));
+  api.use(runsRoutes());
   api.use(() => {
     throw notFound('not_found', 'No such API route.');
   });

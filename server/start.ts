@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { agendaJobQueue, createAgenda } from './jobs/agenda.js';
+import { defineJobs, scheduleRecurringJobs } from './jobs/definitions.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -21,6 +22,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const agenda = createAgenda(database.connection.db!);
   await agenda.ready;
   const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
+  defineJobs(agenda, ctx);
 
   let server: Server | undefined;
   let url = '';
@@ -35,6 +37,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     logger.info({ url, appUrl: config.appUrl, role: config.role }, 'web server listening');
   }
   if (config.role !== 'web') {
+    await scheduleRecurringJobs(agenda);
     await agenda.start();
     logger.info({ role: config.role }, 'job worker started');
   }

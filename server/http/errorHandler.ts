@@ -6,7 +6,7 @@ import { HttpError } from './errors.js';
  * a small readable page for the browser callbacks that the control panel shows in its iframe.
  */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const { status, code, message } = describe(error);
+  const { status, code, message, details } = describe(error);
   if (status >= 500) req.log?.error({ err: error }, 'request failed');
   else req.log?.warn({ code, status }, message);
   if (res.headersSent) return;
@@ -14,11 +14,11 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     res.status(status).type('html').send(errorPage(message));
     return;
   }
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json({ error: { code, message, ...details } });
 }
 
-function describe(error: unknown): { status: number; code: string; message: string } {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
+function describe(error: unknown): { status: number; code: string; message: string; details?: Record<string, unknown> } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, details: error.details };
   const bodyError = error as { type?: string; status?: number };
   if (bodyError?.type === 'entity.too.large') return { status: 413, code: 'payload_too_large', message: 'The request body is too large.' };
   if (bodyError?.type === 'entity.parse.failed') return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };

@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra fields for the JSON error body, e.g. `{ field }` for a settings error. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -10,6 +10,8 @@ const scheduleSchema = new Schema(
     storeHash: { type: String, required: true },
     /** A flow name, or "reconcile". */
     task: { type: String, required: true },
+    /** The schedule it was computed from (JSON), so a changed setting recomputes it. */
+    spec: { type: String, required: true },
     nextRunAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -1,0 +1,30 @@
+import type { Agenda } from 'agenda';
+import type { AppContext } from '../context.js';
+import { executeRun } from '../sync/executeRun.js';
+import { pruneHistory } from '../sync/prune.js';
+import { RUN_JOB } from '../sync/runs.js';
+import { runDueSchedules } from '../sync/scheduler.js';
+
+export const SCHEDULER_TICK_JOB = 'scheduler.tick';
+export const PRUNE_JOB = 'maintenance.prune';
+
+/** Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync. */
+export function defineJobs(agenda: Agenda, ctx: AppContext): void {
+  agenda.define<{ runId: string }>(RUN_JOB, async (job) => {
+    await executeRun(ctx, job.attrs.data.runId, async () => {
+      await job.touch();
+    });
+  });
+  agenda.define(SCHEDULER_TICK_JOB, async () => {
+    await runDueSchedules(ctx);
+  }, { concurrency: 1 });
+  agenda.define(PRUNE_JOB, async () => {
+    await pruneHistory(ctx);
+  }, { concurrency: 1 });
+}
+
+/** The recurring jobs; Agenda keeps one of each however many workers call this. */
+export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
+  await agenda.every('1 minute', SCHEDULER_TICK_JOB);
+  await agenda.every('0 4 * * *', PRUNE_JOB, undefined, { timezone: 'UTC' });
+}

@@ -1,0 +1,39 @@
+import type { AppContext } from '../context.js';
+import { RunRecord, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
+import { defaultSettings } from '../settings/schema.js';
+
+/** Each delete holds its collection on the embedded database: prune in small chunks. */
+const CHUNK = 300;
+const RECEIPT_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+async function deleteInChunks(ids: string[], remove: (chunk: string[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) await remove(ids.slice(i, i + CHUNK));
+}
+
+/**
+ * The daily `maintenance.prune` job: runs (and their per-record outcomes) older than each store's
+ * `history.keepRunsDays`, and webhook receipts older than 30 days. No TTL indexes (FerretDB 1.24
+ * has none), so this is how history stays bounded.
+ */
+export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{ runs: number; receipts: number }> {
+  const keepDays = new Map<string, number>();
+  for (const doc of await StoreSettings.find({}).lean()) {
+    const days = (doc.values as { history?: { keepRunsDays?: number } })?.history?.keepRunsDays;
+    if (typeof days === 'number') keepDays.set(doc._id, days);
+  }
+  const fallback = defaultSettings().history.keepRunsDays;
+  const oldest = Math.min(fallback, ...keepDays.values());
+  const candidates = await SyncRun.find({ queuedAt: { $lt: new Date(now.getTime() - oldest * DAY_MS) }, status: { $nin: ['queued', 'running'] } }, { storeHash: 1, queuedAt: 1 }).lean();
+  const expired = candidates
+    .filter((run) => run.queuedAt.getTime() < now.getTime() - (keepDays.get(run.storeHash) ?? fallback) * DAY_MS)
+    .map((run) => run._id);
+  await deleteInChunks(expired, async (chunk) => {
+    await RunRecord.deleteMany({ runId: { $in: chunk } });
+    await SyncRun.deleteMany({ _id: { $in: chunk } });
+  });
+  const receipts = (await WebhookReceipt.find({ receivedAt: { $lt: new Date(now.getTime() - RECEIPT_DAYS * DAY_MS) } }, { _id: 1 }).lean()).map((r) => r._id);
+  await deleteInChunks(receipts, (chunk) => WebhookReceipt.deleteMany({ _id: { $in: chunk } }));
+  ctx.logger.info({ runs: expired.length, receipts: receipts.length }, 'history pruned');
+  return { runs: expired.length, receipts: receipts.length };
+}

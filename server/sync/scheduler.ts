@@ -1,0 +1,77 @@
+import type { AppContext } from '../context.js';
+import { Schedule, ZohoConnection, scheduleId } from '../db/models/index.js';
+import type { Schedule as ScheduleSpec, Settings } from '../settings/schema.js';
+import { getSettings } from '../settings/service.js';
+import { FLOWS, type Flow } from './flows.js';
+import { nextOccurrence } from './nextOccurrence.js';
+import { requestRun } from './runs.js';
+
+/** Flows a reconciliation compares in full (contacts ride along with orders). */
+const RECONCILED_FLOWS: Flow[] = ['products', 'pricelists', 'stock', 'orders', 'fulfilment'];
+const RECONCILE = 'reconcile';
+
+/** The schedules a store's settings ask for: one per enabled flow, plus the daily reconciliation. */
+function wantedSchedules(settings: Settings): Map<string, ScheduleSpec> {
+  const wanted = new Map<string, ScheduleSpec>();
+  for (const flow of FLOWS) if (settings[flow].enabled) wanted.set(flow, settings[flow].schedule);
+  if (settings.reconciliation.enabled) wanted.set(RECONCILE, settings.reconciliation.schedule);
+  return wanted;
+}
+
+const specKey = (spec: ScheduleSpec) => JSON.stringify(spec);
+
+/**
+ * Brings a store's schedule rows in line with its settings: new or changed schedules get a
+ * fresh next run, disabled ones disappear. Called when settings are saved and when Zoho connects.
+ */
+export async function syncStoreSchedules(storeHash: string, settings?: Settings, now = new Date()): Promise<void> {
+  const wanted = wantedSchedules(settings ?? (await getSettings(storeHash)));
+  const existing = await Schedule.find({ storeHash }).lean();
+  const stale = existing.filter((row) => !wanted.has(row.task)).map((row) => row._id);
+  if (stale.length) await Schedule.deleteMany({ _id: { $in: stale } });
+  for (const [task, spec] of wanted) {
+    const row = existing.find((r) => r.task === task);
+    if (row && row.spec === specKey(spec)) continue;
+    await Schedule.updateOne(
+      { _id: scheduleId(storeHash, task) },
+      { $set: { storeHash, task, spec: specKey(spec), nextRunAt: nextOccurrence(spec, now) } },
+      { upsert: true },
+    );
+  }
+}
+
+/** Forgets a store's schedules (uninstall, Zoho disconnected). */
+export async function clearStoreSchedules(storeHash: string): Promise<void> {
+  await Schedule.deleteMany({ storeHash });
+}
+
+/** A reconciliation compares the flows the store has enabled. */
+async function reconciledFlows(storeHash: string): Promise<Flow[]> {
+  const settings = await getSettings(storeHash);
+  return RECONCILED_FLOWS.filter((flow) => settings[flow].enabled);
+}
+
+/**
+ * The `scheduler.tick` job (every minute, one at a time across workers): starts every due run.
+ * Each due row is advanced by compare-and-set on its old `nextRunAt`, so with any number of
+ * workers a slot starts exactly one run. Stores whose Zoho is not connected are passed over.
+ */
+export async function runDueSchedules(ctx: AppContext, now = new Date()): Promise<number> {
+  const due = await Schedule.find({ nextRunAt: { $lte: now } }).lean();
+  if (due.length === 0) return 0;
+  const connected = new Set(
+    (await ZohoConnection.find({ _id: { $in: [...new Set(due.map((d) => d.storeHash))] }, status: 'connected' }, { _id: 1 }).lean()).map((c) => c._id),
+  );
+  let started = 0;
+  for (const row of due) {
+    const spec = JSON.parse(row.spec) as ScheduleSpec;
+    const advanced = await Schedule.updateOne({ _id: row._id, nextRunAt: row.nextRunAt }, { $set: { nextRunAt: nextOccurrence(spec, now) } });
+    if (advanced.modifiedCount !== 1 || !connected.has(row.storeHash)) continue;
+    const flows = row.task === RECONCILE ? await reconciledFlows(row.storeHash) : [row.task as Flow];
+    for (const flow of flows) {
+      await requestRun(ctx, { storeHash: row.storeHash, flow, trigger: row.task === RECONCILE ? 'reconcile' : 'schedule' });
+      started++;
+    }
+  }
+  return started;
+}
