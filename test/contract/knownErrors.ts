@@ -1,0 +1,423 @@
+/**
+ * Repairs applied to the official OpenAPI files before the contract validator uses them.
+ *
+ * The files contradict themselves or the platforms in places (see the reference README's
+ * "Known errors"); taken literally, they reject correct traffic. Each repair below is one
+ * named function for one fact, and is tolerant: it accepts both the documented and the real
+ * shape, so a simulator that copies the documentation is not punished either. A repair
+ * whose target is missing throws: the reference has changed and the repair must be revisited.
+ *
+ * Documents are plain JSON (parsed YAML, $refs not yet resolved).
+ */
+
+export type JsonObject = { [key: string]: unknown };
+type Repair = (doc: JsonObject) => void;
+
+// ---------------------------------------------------------------------------------------
+// Helpers over the raw document
+// ---------------------------------------------------------------------------------------
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object at a path of keys; throws when the reference no longer has it. */
+function at(doc: JsonObject, ...keys: string[]): JsonObject {
+  let node: unknown = doc;
+  for (const key of keys) {
+    node = isObject(node) ? node[key] : undefined;
+    if (!isObject(node)) throw new Error(`known-error repair: ${keys.join(' › ')} not found (at ${key})`);
+  }
+  return node as JsonObject;
+}
+
+/** Follows a local `$ref` (`#/components/…`) until it reaches a real node. */
+function deref(doc: JsonObject, node: JsonObject): JsonObject {
+  let current = node;
+  for (let hops = 0; typeof current.$ref === 'string'; hops++) {
+    if (hops > 20 || !current.$ref.startsWith('#/')) throw new Error(`known-error repair: cannot follow ${String(current.$ref)}`);
+    const keys = current.$ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    current = at(doc, ...keys);
+  }
+  return current;
+}
+
+const componentSchema = (doc: JsonObject, name: string) => at(doc, 'components', 'schemas', name);
+
+/** The JSON schema of one documented response, with response and schema $refs followed. */
+function responseSchema(doc: JsonObject, path: string, method: string, status: string): JsonObject {
+  const response = deref(doc, at(doc, 'paths', path, method, 'responses', status));
+  return deref(doc, at(response, 'content', 'application/json', 'schema'));
+}
+
+/** Visits every object in the document except examples (which are data, not schema). */
+function walk(node: unknown, visit: (node: JsonObject) => void): void {
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, visit);
+    return;
+  }
+  if (!isObject(node)) return;
+  visit(node);
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'example' || key === 'examples' || key === 'x-examples') continue;
+    walk(child, visit);
+  }
+}
+
+/** Calls `fix` on the schema of every property whose name passes `test`; returns how many. */
+function forEachProperty(doc: JsonObject, test: (name: string) => boolean, fix: (schema: JsonObject) => void): number {
+  let count = 0;
+  walk(doc, (node) => {
+    if (!isObject(node.properties)) return;
+    for (const [name, schema] of Object.entries(node.properties)) {
+      if (test(name) && isObject(schema)) {
+        fix(schema);
+        count++;
+      }
+    }
+  });
+  return count;
+}
+
+function expectSome(count: number, what: string): void {
+  if (count === 0) throw new Error(`known-error repair: no ${what} found`);
+}
+
+/** Replaces a schema in place by `{anyOf: alternatives}`, keeping its description. */
+function replaceWithAnyOf(schema: JsonObject, alternatives: JsonObject[]): void {
+  const description = schema.description;
+  for (const key of Object.keys(schema)) delete schema[key];
+  Object.assign(schema, { anyOf: alternatives }, description === undefined ? {} : { description });
+}
+
+/** Accepts a number or a numeric string where the files say one of them. */
+function numberOrString(schema: JsonObject): void {
+  replaceWithAnyOf(schema, [{ type: 'number' }, { type: 'string' }]);
+}
+
+/** Accepts one object or a list of them (the files declare one, the platform sends the other). */
+function oneOrMany(schema: JsonObject): void {
+  const single = structuredClone(schema.type === 'array' && isObject(schema.items) ? schema.items : schema);
+  if (schema.type !== 'array') delete single.description;
+  replaceWithAnyOf(schema, [single, { type: 'array', items: structuredClone(single) }]);
+}
+
+/** Gives every response schema that has one of two keys for the same record the other too. */
+function aliasRecordKey(doc: JsonObject, a: string, b: string): void {
+  let count = 0;
+  walk(doc, (node) => {
+    if (!isObject(node.properties)) return;
+    const props = node.properties;
+    // Copies, not shared objects: the dereferencer mishandles one $ref object met twice.
+    if (props[a] !== undefined && props[b] === undefined) props[b] = structuredClone(props[a]);
+    else if (props[b] !== undefined && props[a] === undefined) props[a] = structuredClone(props[b]);
+    else return;
+    count++;
+  });
+  expectSome(count, `schema keyed ${a} or ${b}`);
+}
+
+function removeRequired(schema: JsonObject, name: string): void {
+  if (!Array.isArray(schema.required) || !schema.required.includes(name)) {
+    throw new Error(`known-error repair: ${name} is not required here any more`);
+  }
+  schema.required = schema.required.filter((n) => n !== name);
+}
+
+// ---------------------------------------------------------------------------------------
+// Generic repairs (problems found while loading the files, not listed in the README)
+// ---------------------------------------------------------------------------------------
+
+/** Swagger 2's `x-nullable` left in OpenAPI 3 files: means `nullable`. */
+function xNullableMeansNullable(doc: JsonObject): void {
+  walk(doc, (node) => {
+    if (node['x-nullable'] === true) node.nullable = true;
+  });
+}
+
+/**
+ * OpenAPI 3.0 writes `exclusiveMinimum: true` beside `minimum`; the JSON Schema draft ajv
+ * compiles wants the bound itself as a number, and refuses to compile the boolean form
+ * (customers.v2, locations.v3).
+ */
+function booleanExclusiveBounds(doc: JsonObject): void {
+  walk(doc, (node) => {
+    for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+      if (typeof node[exclusive] !== 'boolean') continue;
+      if (node[exclusive] === true && typeof node[bound] === 'number') {
+        node[exclusive] = node[bound];
+        delete node[bound];
+      } else {
+        delete node[exclusive];
+      }
+    }
+  });
+}
+
+/**
+ * BigCommerce marks `Content-Type: application/json` required even on GET and DELETE, which
+ * send no body; the platform does not require it there, so it is optional where there is no
+ * request body (Accept stays required: v2 answers XML without it). openapi-backend merges a
+ * path item's parameters into each operation, so a shared one is moved onto the operations.
+ */
+function contentTypeOnlyWithBody(doc: JsonObject): void {
+  const isContentType = (param: unknown) => {
+    if (!isObject(param)) return false;
+    const resolved = deref(doc, param);
+    return resolved.in === 'header' && String(resolved.name).toLowerCase() === 'content-type';
+  };
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  for (const pathItem of Object.values(paths)) {
+    if (!isObject(pathItem)) continue;
+    const shared = Array.isArray(pathItem.parameters) ? pathItem.parameters : [];
+    const sharedContentType = shared.find(isContentType);
+    if (sharedContentType) pathItem.parameters = shared.filter((p) => p !== sharedContentType);
+    for (const [method, operation] of Object.entries(pathItem)) {
+      if (!isObject(operation) || !['get', 'put', 'post', 'patch', 'delete', 'head', 'options'].includes(method)) continue;
+      const own = Array.isArray(operation.parameters) ? operation.parameters : [];
+      const contentType = own.find(isContentType) ?? sharedContentType;
+      if (!isObject(contentType)) continue;
+      const required = operation.requestBody !== undefined && deref(doc, contentType).required === true;
+      operation.parameters = [...own.filter((p) => !isContentType(p)), { ...deref(doc, contentType), required }];
+    }
+  }
+}
+
+/**
+ * A few error responses are declared only as `application/problem+json`; the validator reads
+ * `application/json`, so the same schema is offered under that name too.
+ */
+function problemJsonIsJson(doc: JsonObject): void {
+  walk(doc, (node) => {
+    if (!isObject(node.content)) return;
+    const content = node.content;
+    if (content['application/json'] !== undefined) return;
+    const jsonLike = Object.keys(content).find((type) => /^application\/[\w.-]+\+json$/.test(type));
+    if (jsonLike) content['application/json'] = content[jsonLike];
+  });
+}
+
+/**
+ * Some `…:in` / `…:not_in` filters are typed as one value (inventory.v3 `variant_id:in`:
+ * integer) though they take a comma-separated list like every other `:in` filter.
+ */
+function inFiltersTakeLists(doc: JsonObject): void {
+  walk(doc, (node) => {
+    if (node.in !== 'query' || typeof node.name !== 'string' || !/:(not_)?in$/.test(node.name)) return;
+    if (!isObject(node.schema) || node.schema.type === 'array' || node.schema.type === undefined) return;
+    node.schema = { type: 'array', items: node.schema };
+    node.style = 'form';
+    node.explode = false;
+  });
+}
+
+const genericRepairs: Repair[] = [xNullableMeansNullable, booleanExclusiveBounds, contentTypeOnlyWithBody, problemJsonIsJson, inFiltersTakeLists];
+
+// ---------------------------------------------------------------------------------------
+// BigCommerce (README "Known errors")
+// ---------------------------------------------------------------------------------------
+
+/** Variants nested in `POST /catalog/products` point at productVariant_Full, which requires the `id` and `product_id` a new variant cannot have. */
+function nestedNewVariantsHaveNoIds(doc: JsonObject): void {
+  const full = componentSchema(doc, 'productVariant_Full');
+  const schemas = at(doc, 'components', 'schemas');
+  const nested: JsonObject = structuredClone(full);
+  nested.title = 'productVariant_Post_Nested (contract repair)';
+  removeRequired(nested, 'id');
+  removeRequired(nested, 'product_id');
+  schemas.productVariant_Post_Nested = nested;
+  const variants = at(componentSchema(doc, 'product_Base_POST'), 'properties', 'variants');
+  if (at(variants, 'items').$ref !== '#/components/schemas/productVariant_Full') {
+    throw new Error('known-error repair: product_Base_POST variants no longer point at productVariant_Full');
+  }
+  variants.items = { $ref: '#/components/schemas/productVariant_Post_Nested' };
+}
+
+/** `base_variant_id` and `sku_id` are null for some products (complex products; base variants) though typed integer. */
+function variantIdsMayBeNull(doc: JsonObject): void {
+  forEachProperty(
+    doc,
+    (name) => name === 'base_variant_id' || name === 'sku_id',
+    (schema) => {
+      if (schema.type === 'integer') schema.nullable = true;
+    },
+  );
+}
+
+/** customers.v2 `discount_rules` is a `oneOf` of two array shapes, so `[]` matches both and fails. */
+function discountRulesEitherShape(doc: JsonObject): void {
+  const count = forEachProperty(
+    doc,
+    (name) => name === 'discount_rules',
+    (schema) => {
+      if (Array.isArray(schema.oneOf)) {
+        schema.anyOf = schema.oneOf;
+        delete schema.oneOf;
+      }
+    },
+  );
+  expectSome(count, 'discount_rules');
+}
+
+const bigcommerceRepairs: Record<string, Repair[]> = {
+  'products_catalog.v3.yml': [nestedNewVariantsHaveNoIds, variantIdsMayBeNull],
+  'product-variants_catalog.v3.yml': [variantIdsMayBeNull],
+  'inventory.v3.yml': [variantIdsMayBeNull],
+  'customers.v2.yml': [discountRulesEitherShape],
+};
+
+// ---------------------------------------------------------------------------------------
+// Zoho Inventory (README "Known errors")
+// ---------------------------------------------------------------------------------------
+
+/** `salesorder_number` is marked required, but Zoho numbers the order itself unless `ignore_auto_number_generation=true`. */
+function salesOrderNumberOptional(doc: JsonObject): void {
+  removeRequired(componentSchema(doc, 'create-a-sales-order-request'), 'salesorder_number');
+  removeRequired(componentSchema(doc, 'update-a-sales-order-request'), 'salesorder_number');
+}
+
+/** The created sales order is keyed `sales_order`, the retrieved one `salesorder`. */
+function salesOrderKeyedEitherWay(doc: JsonObject): void {
+  aliasRecordKey(doc, 'sales_order', 'salesorder');
+}
+
+/** invoices.yml types `shipping_charge`, `total` and `balance` as strings; they are numbers elsewhere (and on the wire). */
+function invoiceAmountsAreNumbers(doc: JsonObject): void {
+  for (const name of ['shipping_charge', 'total', 'balance']) numberOrString(componentSchema(doc, name));
+}
+
+/** items.yml types the per-location stock figures (`location_*stock*`) as strings. */
+function locationStockIsNumeric(doc: JsonObject): void {
+  const schemas = at(doc, 'components', 'schemas');
+  const names = Object.keys(schemas).filter((name) => /^location_.*stock/.test(name));
+  expectSome(names.length, 'location_*stock* schema');
+  for (const name of names) numberOrString(componentSchema(doc, name));
+}
+
+/** itemgroups.yml declares a group's `items` (and `attributes`, `options`) as one object; they are lists. */
+function groupListsAreLists(doc: JsonObject): void {
+  const count = forEachProperty(
+    doc,
+    (name) => name === 'items' || name === 'attributes' || name === 'options',
+    (schema) => {
+      if (schema.type === 'object') oneOrMany(schema);
+    },
+  );
+  expectSome(count, 'item group lists');
+}
+
+/** itemgroups.yml types `attribute_option_name1` as an integer; it is the option's text (e.g. "Small"). */
+function attributeOptionNamesAreText(doc: JsonObject): void {
+  const schemas = at(doc, 'components', 'schemas');
+  const names = Object.keys(schemas).filter((name) => /^attribute_option_name\d$/.test(name));
+  expectSome(names.length, 'attribute_option_name schema');
+  for (const name of names) replaceWithAnyOf(componentSchema(doc, name), [{ type: 'string' }, { type: 'integer' }]);
+}
+
+/** itemgroups.yml puts a group's fields at the top level of the response; Zoho wraps them in `item_group`. */
+function itemGroupWrapped(doc: JsonObject): void {
+  for (const [path, method, status] of [
+    ['/itemgroups', 'post', '201'],
+    ['/itemgroups/{itemgroup_id}', 'get', '200'],
+    ['/itemgroups/{itemgroup_id}', 'put', '200'],
+  ] as const) {
+    const response = responseSchema(doc, path, method, status);
+    const properties = at(response, 'properties');
+    const { code: _code, message: _message, ...group } = properties;
+    properties.item_group = { type: 'object', properties: structuredClone(group) };
+  }
+}
+
+/** pricelists.yml documents no `GET /pricebooks/{pricebook_id}`, which Zoho serves. */
+function pricebookCanBeRetrieved(doc: JsonObject): void {
+  const item = at(doc, 'paths', '/pricebooks/{pricebook_id}');
+  if (item.get !== undefined) throw new Error('known-error repair: GET /pricebooks/{pricebook_id} is documented now');
+  const updated = responseSchema(doc, '/pricebooks/{pricebook_id}', 'put', '200');
+  // Same credentials as listing price books.
+  const security = structuredClone(at(doc, 'paths', '/pricebooks', 'get').security);
+  item.get = {
+    operationId: 'get_pricebook_contract_repair',
+    summary: 'Retrieve a price book (added by the contract tests)',
+    security,
+    responses: {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: { type: 'object', properties: structuredClone(at(updated, 'properties')) } } },
+      },
+    },
+  };
+}
+
+/** pricelists.yml spells `round_to_dollor` in the allowed values; both spellings are accepted, and nothing else. */
+function roundingTypeBothSpellings(doc: JsonObject): void {
+  const schema = componentSchema(doc, 'rounding_type');
+  if (!String(schema.description).includes('round_to_dollor')) throw new Error('known-error repair: rounding_type spelling fixed upstream');
+  schema.enum = [
+    'no_rounding',
+    'round_to_dollar',
+    'round_to_dollor',
+    'round_to_dollar_minus_01',
+    'round_to_half_dollar',
+    'round_to_half_dollar_minus_01',
+  ];
+}
+
+/** shipmentorders.yml types the `package_ids` query parameter as objects; it is comma-separated ids. */
+function packageIdsAreCommaSeparated(doc: JsonObject): void {
+  const params = at(doc, 'paths', '/shipmentorders', 'post').parameters;
+  const packageIds = Array.isArray(params) ? params.find((p) => isObject(p) && p.name === 'package_ids') : undefined;
+  if (!isObject(packageIds)) throw new Error('known-error repair: package_ids parameter not found');
+  packageIds.schema = { type: 'string', pattern: '^\\d+(,\\d+)*$' };
+}
+
+/** A shipment order is keyed `shipment_order` or `shipmentorder` depending on the call. */
+function shipmentOrderKeyedEitherWay(doc: JsonObject): void {
+  aliasRecordKey(doc, 'shipment_order', 'shipmentorder');
+}
+
+/** packages.yml declares `package` an array; one object is sent. */
+function onePackageObject(doc: JsonObject): void {
+  oneOrMany(componentSchema(doc, 'package'));
+  oneOrMany(at(responseSchema(doc, '/packages/{package_id}', 'get', '200'), 'properties', 'package'));
+}
+
+/** packages.yml spells the list key `packagea`; Zoho's is `packages`. */
+function packagesListKey(doc: JsonObject): void {
+  aliasRecordKey(doc, 'packagea', 'packages');
+}
+
+/** packages.yml types `total_quantity` as a string; it is a number. */
+function totalQuantityIsNumber(doc: JsonObject): void {
+  numberOrString(componentSchema(doc, 'total_quantity'));
+  forEachProperty(
+    doc,
+    (name) => name === 'total_quantity',
+    (schema) => {
+      if (schema.type === 'string') numberOrString(schema);
+    },
+  );
+}
+
+const zohoRepairs: Record<string, Repair[]> = {
+  'salesorders.yml': [salesOrderNumberOptional, salesOrderKeyedEitherWay],
+  'invoices.yml': [invoiceAmountsAreNumbers],
+  'items.yml': [locationStockIsNumeric],
+  'itemgroups.yml': [groupListsAreLists, attributeOptionNamesAreText, itemGroupWrapped],
+  'pricelists.yml': [pricebookCanBeRetrieved, roundingTypeBothSpellings],
+  'shipmentorders.yml': [packageIdsAreCommaSeparated, shipmentOrderKeyedEitherWay],
+  'packages.yml': [onePackageObject, packagesListKey, totalQuantityIsNumber],
+};
+
+/**
+ * Applies the generic repairs and the named ones for this file, in place. Returns the names
+ * of the repairs applied (for the load report).
+ */
+export function repairSpec(platform: 'bigcommerce' | 'zoho', fileName: string, doc: JsonObject): string[] {
+  const named = (platform === 'bigcommerce' ? bigcommerceRepairs : zohoRepairs)[fileName] ?? [];
+  const applied: string[] = [];
+  for (const repair of [...genericRepairs, ...named]) {
+    repair(doc);
+    applied.push(repair.name);
+  }
+  return applied;
+}
