@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../context.js';
 import { executeRun } from '../sync/executeRun.js';
+import '../sync/index.js';
 import { pruneHistory } from '../sync/prune.js';
 import { RUN_JOB } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';

@@ -1,0 +1,152 @@
+import { updateProducts, updateVariants, type RecordResult } from '../../bigcommerce/batches.js';
+import type { BigCommerceClient } from '../../bigcommerce/client.js';
+import { Link, linkId } from '../../db/models/index.js';
+import type { Priority } from '../priority.js';
+import type { RunReporter } from '../reporter.js';
+import type { ProductOperation, VariantPlan } from './plan.js';
+
+interface ApplyContext {
+  storeHash: string;
+  bc: BigCommerceClient;
+  reporter: RunReporter;
+  priority: Priority;
+  /** Between batches: keeps the run's locks alive. */
+  heartbeat: () => Promise<void>;
+}
+
+type LinkWrite = { zohoId: string; entity: 'product' | 'variant'; bigcommerceId: number; parentId?: number; sku?: string; hash: string; hidden: boolean };
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Executes a products plan in the largest batches BigCommerce allows: creates one by one (each
+ * link saved at once, so a killed run adopts rather than duplicates what it created), updates and
+ * hides ten products per call, variants fifty per call; links written in bulk per batch.
+ */
+export async function applyProducts(ops: ProductOperation[], a: ApplyContext): Promise<void> {
+  for (const op of ops) {
+    if (op.kind === 'unchanged') await a.reporter.record({ entity: 'product', operation: 'unchanged', zohoId: op.zohoId, sku: op.sku, name: op.name });
+    else if (op.kind === 'skip' || op.kind === 'conflict') {
+      await a.reporter.record({ entity: 'product', operation: op.kind, zohoId: op.zohoId, sku: op.sku, name: op.name, reason: op.reason });
+    }
+  }
+
+  for (const op of ops) {
+    if (op.kind !== 'create') continue;
+    await createProduct(op, a);
+  }
+
+  // Product-level updates (adopt, update, show, hide) in batches of ten.
+  type Write = { op: Extract<ProductOperation, { kind: 'adopt' | 'update' | 'hide' }>; body: { id: number } & Record<string, unknown> };
+  const writes: Write[] = [];
+  for (const op of ops) {
+    if (op.kind === 'hide') writes.push({ op, body: { id: op.productId, is_visible: false } });
+    else if ((op.kind === 'adopt' || op.kind === 'update') && Object.keys(op.fields).length) writes.push({ op, body: { id: op.productId, ...op.fields } });
+    else if (op.kind === 'adopt' || op.kind === 'update') writes.push({ op, body: { id: op.productId } });
+  }
+  const toSend = writes.filter((w) => Object.keys(w.body).length > 1);
+  const results = new Map<Write, RecordResult>();
+  for (let i = 0; i < toSend.length; i += 50) {
+    const slice = toSend.slice(i, i + 50);
+    const outcome = await updateProducts(a.bc, slice.map((w) => w.body), { priority: a.priority });
+    outcome.forEach((r) => results.set(slice[r.index]!, r));
+    await a.heartbeat();
+  }
+
+  const links: LinkWrite[] = [];
+  const variantWork: { op: Extract<ProductOperation, { kind: 'adopt' | 'update' }>; variants: VariantPlan[] }[] = [];
+  for (const w of writes) {
+    const result = results.get(w);
+    const { op } = w;
+    if (result && !result.ok) {
+      await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku, name: op.name, bigcommerceId: String(op.productId), reason: result.error });
+      continue;
+    }
+    if (op.kind === 'hide') {
+      links.push({ zohoId: op.zohoId, entity: 'product', bigcommerceId: op.productId, sku: op.sku, hash: '', hidden: true });
+      await a.reporter.record({ entity: 'product', operation: 'hide', zohoId: op.zohoId, sku: op.sku, bigcommerceId: String(op.productId) });
+      continue;
+    }
+    links.push({ zohoId: op.zohoId, entity: 'product', bigcommerceId: op.productId, sku: op.sku || undefined, hash: op.hash, hidden: false });
+    if (op.variants.length) variantWork.push({ op, variants: op.variants });
+    const operation = op.kind === 'adopt' ? 'adopt' : op.show ? 'show' : 'update';
+    await a.reporter.record({ entity: 'product', operation, zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(op.productId) });
+  }
+  await saveLinks(a.storeHash, links);
+  await applyVariants(variantWork, a);
+}
+
+async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<void> {
+  const body = op.variants.length
+    ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) }
+    : op.fields;
+  try {
+    const created = await a.bc.v3<{ id: number; variants?: { id: number; sku: string }[] }>('POST', '/catalog/products', { body, priority: a.priority });
+    const product = created.data;
+    const links: LinkWrite[] = [{ zohoId: op.zohoId, entity: 'product', bigcommerceId: product.id, sku: op.sku || undefined, hash: op.hash, hidden: false }];
+    const bySku = new Map((product.variants ?? []).map((v) => [v.sku, v.id]));
+    for (const v of op.variants) {
+      const id = bySku.get(v.sku);
+      if (id) links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: id, parentId: product.id, sku: v.sku, hash: v.hash, hidden: false });
+    }
+    await saveLinks(a.storeHash, links);
+    await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(product.id) });
+  } catch (error) {
+    await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
+  }
+}
+
+/** Variants of adopted or updated item groups: changed ones in batches of fifty, new ones one by one. */
+async function applyVariants(work: { op: Extract<ProductOperation, { kind: 'adopt' | 'update' }>; variants: VariantPlan[] }[], a: ApplyContext): Promise<void> {
+  const existing = work.flatMap(({ op, variants }) => variants.filter((v) => v.bigcommerceId).map((v) => ({ op, v })));
+  const links: LinkWrite[] = [];
+  const outcome = await updateVariants(a.bc, existing.map(({ v }) => ({ id: v.bigcommerceId!, ...v.fields })), { priority: a.priority });
+  for (const r of outcome) {
+    const { op, v } = existing[r.index]!;
+    if (r.ok) links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: v.bigcommerceId!, parentId: op.productId, sku: v.sku, hash: v.hash, hidden: !v.active });
+    else await a.reporter.record({ entity: 'variant', operation: 'fail', zohoId: v.zohoId, sku: v.sku, bigcommerceId: String(v.bigcommerceId), reason: r.error });
+  }
+  for (const { op, variants } of work) {
+    for (const v of variants.filter((x) => !x.bigcommerceId)) {
+      try {
+        const created = await a.bc.v3<{ id: number }>('POST', `/catalog/products/${op.productId}/variants`, {
+          body: { ...v.fields, product_id: op.productId, option_values: v.optionValues },
+          priority: a.priority,
+        });
+        links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: created.data.id, parentId: op.productId, sku: v.sku, hash: v.hash, hidden: !v.active });
+        await a.reporter.record({ entity: 'variant', operation: 'create', zohoId: v.zohoId, sku: v.sku, bigcommerceId: String(created.data.id) });
+      } catch (error) {
+        await a.reporter.record({ entity: 'variant', operation: 'fail', zohoId: v.zohoId, sku: v.sku, reason: `BigCommerce refused the new variant: ${errorText(error)}` });
+      }
+    }
+  }
+  await saveLinks(a.storeHash, links);
+}
+
+/** Upserts links by their natural _id, a few hundred per command (each holds the collection). */
+async function saveLinks(storeHash: string, links: LinkWrite[]): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < links.length; i += 200) {
+    await Link.bulkWrite(
+      links.slice(i, i + 200).map((l) => ({
+        updateOne: {
+          filter: { _id: linkId(storeHash, l.entity, l.zohoId) },
+          update: {
+            $set: {
+              storeHash,
+              entity: l.entity,
+              zohoId: l.zohoId,
+              bigcommerceId: String(l.bigcommerceId),
+              ...(l.parentId ? { bigcommerceParentId: String(l.parentId) } : {}),
+              ...(l.sku ? { sku: l.sku } : {}),
+              ...(l.entity === 'product' && l.hidden ? { hidden: true } : { hash: l.hash, hidden: l.hidden }),
+              updatedAt: now,
+            },
+          },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+}
