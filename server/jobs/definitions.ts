@@ -1,10 +1,12 @@
-import type { Agenda } from 'agenda';
+import { exponential, type Agenda } from 'agenda';
 import type { AppContext } from '../context.js';
 import { executeRun } from '../sync/executeRun.js';
 import '../sync/index.js';
 import { pruneHistory } from '../sync/prune.js';
 import { RUN_JOB } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';
+import { ZOHO_EVENT_JOB } from '../zoho/webhookIntake.js';
+import { handleZohoEvent, type ZohoEventData } from './zohoEvents.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
@@ -16,6 +18,14 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
       await job.touch();
     });
   });
+  agenda.define<ZohoEventData>(
+    ZOHO_EVENT_JOB,
+    async (job) => {
+      await handleZohoEvent(ctx, job.attrs.data);
+    },
+    // Zoho down or out of budget: keep trying, up to a half-hour apart, for well over 48 hours.
+    { backoff: exponential({ delay: 30_000, factor: 2, maxDelay: 30 * 60_000, maxRetries: 120 }) },
+  );
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
   }, { concurrency: 1 });

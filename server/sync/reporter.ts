@@ -45,8 +45,15 @@ export class RunReporter {
   private progress: { done: number; total?: number } = { done: 0 };
   private lastProgressWrite = 0;
 
-  constructor(private readonly run: Pick<SyncRunDoc, '_id' | 'storeHash' | 'counts'>) {
-    const c = run.counts ?? {};
+  /**
+   * `incremental`: several workers add to one run (the hourly webhook run), so counts are
+   * added with $inc instead of set.
+   */
+  constructor(
+    private readonly run: Pick<SyncRunDoc, '_id' | 'storeHash'> & { counts?: Partial<RunCounts> },
+    private readonly options: { incremental?: boolean } = {},
+  ) {
+    const c = options.incremental ? {} : (run.counts ?? {});
     this.counts = {
       created: c.created ?? 0,
       updated: c.updated ?? 0,
@@ -80,10 +87,19 @@ export class RunReporter {
   async save(extra: Record<string, unknown> = {}): Promise<void> {
     await this.flushRecords();
     this.lastProgressWrite = Date.now();
-    await SyncRun.updateOne(
-      { _id: this.run._id },
-      { $set: { counts: this.counts, progress: this.progress, ...extra }, $inc: { 'apiCalls.bigcommerce': this.takeCalls('bigcommerce'), 'apiCalls.zoho': this.takeCalls('zoho') } },
-    );
+    const calls = { 'apiCalls.bigcommerce': this.takeCalls('bigcommerce'), 'apiCalls.zoho': this.takeCalls('zoho') };
+    if (this.options.incremental) {
+      const added = Object.fromEntries(Object.entries(this.counts).map(([k, v]) => [`counts.${k}`, v]));
+      for (const key of Object.keys(this.counts) as (keyof RunCounts)[]) this.counts[key] = 0;
+      await SyncRun.updateOne({ _id: this.run._id }, { $set: extra, $inc: { ...added, ...calls } });
+      return;
+    }
+    await SyncRun.updateOne({ _id: this.run._id }, { $set: { counts: this.counts, progress: this.progress, ...extra }, $inc: calls });
+  }
+
+  /** Failures recorded since the last save (incremental runs judge each batch of work by it). */
+  get failedSoFar(): number {
+    return this.counts.failed;
   }
 
   private takeCalls(platform: 'bigcommerce' | 'zoho'): number {

@@ -103,3 +103,33 @@ describe('products: Zoho → BigCommerce', () => {
     expect(productsNamed('Nameless gadget')).toHaveLength(0);
   });
 });
+
+describe('products in real time', () => {
+  it('a Zoho item webhook updates that product at once, in the hour’s webhook run', async () => {
+    const { syncProductFromWebhook } = await import('../../server/sync/products/realtime.js');
+    const bottle = [...org.items.values()].find((i) => i.sku === 'ZI-BOTTLE-01')!;
+    bottle.rate = 26;
+    bottle.name = 'Zylker Bottle XL';
+    await syncProductFromWebhook(h.ctx, STORE, 'item', bottle.item_id);
+    expect(productBySku('ZI-BOTTLE-01')).toMatchObject({ price: 26, name: 'Zylker Bottle XL' });
+
+    bottle.status = 'inactive';
+    await syncProductFromWebhook(h.ctx, STORE, 'item', bottle.item_id);
+    expect(productBySku('ZI-BOTTLE-01')?.is_visible).toBe(false);
+
+    // One run per store, flow and hour (two only if the test straddles an hour).
+    const runs = await SyncRun.find({ storeHash: STORE, trigger: 'webhook' }).lean();
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.every((r) => r.flow === 'products' && r.status === 'succeeded')).toBe(true);
+    expect(runs.reduce((n, r) => n + r.counts.updated, 0)).toBe(1);
+    expect(runs.reduce((n, r) => n + r.counts.hidden, 0)).toBe(1);
+  });
+
+  it('a webhook for an item deleted in Zoho hides its product', async () => {
+    const { syncProductFromWebhook } = await import('../../server/sync/products/realtime.js');
+    const scarf = [...org.items.values()].find((i) => i.sku === 'ZI-SCARF-01')!;
+    deleteItem(org, scarf);
+    await syncProductFromWebhook(h.ctx, STORE, 'item', scarf.item_id);
+    expect(productBySku('ZI-SCARF-01')?.is_visible).toBe(false);
+  });
+});
