@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
-import { agendaJobQueue, createAgenda } from './jobs/agenda.js';
+import { agendaJobQueue, createAgenda, type AgendaOptions } from './jobs/agenda.js';
 import { defineJobs, scheduleRecurringJobs } from './jobs/definitions.js';
 import { createLogger } from './logger.js';
 
@@ -16,13 +16,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config): Promise<RunningApp> {
+export async function startApp(config: Config, jobOptions: AgendaOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  const agenda = createAgenda(database.connection.db!);
+  const agenda = createAgenda(database.connection.db!, jobOptions);
   await agenda.ready;
   const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
-  defineJobs(agenda, ctx);
+  defineJobs(agenda, ctx, { lockLifetimeMs: jobOptions.lockLifetimeMs });
 
   let server: Server | undefined;
   let url = '';

@@ -13,12 +13,19 @@ import type { JobQueue } from '../context.js';
  */
 export const JOB_LOCK_LIFETIME_MS = 60_000;
 
-export function createAgenda(db: Db, options: { name?: string; processEvery?: number } = {}): Agenda {
+export interface AgendaOptions {
+  name?: string;
+  processEvery?: number;
+  /** Tests shorten it to see a killed worker's job taken over in seconds. */
+  lockLifetimeMs?: number;
+}
+
+export function createAgenda(db: Db, options: AgendaOptions = {}): Agenda {
   return new Agenda({
     backend: new MongoBackend({ mongo: db, collection: 'jobs' }),
     name: options.name ?? `${process.pid}`,
     processEvery: options.processEvery ?? 2_000,
-    defaultLockLifetime: JOB_LOCK_LIFETIME_MS,
+    defaultLockLifetime: options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS,
     defaultConcurrency: 5,
     maxConcurrency: 20,
     removeOnComplete: true,

@@ -1,5 +1,6 @@
 import { exponential, type Agenda } from 'agenda';
 import type { AppContext } from '../context.js';
+import { JOB_LOCK_LIFETIME_MS } from './agenda.js';
 import { executeRun } from '../sync/executeRun.js';
 import '../sync/index.js';
 import { pruneHistory } from '../sync/prune.js';
@@ -12,11 +13,11 @@ export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
 
 /** Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync. */
-export function defineJobs(agenda: Agenda, ctx: AppContext): void {
+export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifetimeMs?: number } = {}): void {
+  // A run renews its lease (and its Agenda job's lock) three times per lock lifetime.
+  const heartbeatMs = Math.min(20_000, Math.floor((options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS) / 3));
   agenda.define<{ runId: string }>(RUN_JOB, async (job) => {
-    await executeRun(ctx, job.attrs.data.runId, async () => {
-      await job.touch();
-    });
+    await executeRun(ctx, job.attrs.data.runId, { touchJob: () => job.touch(), heartbeatMs });
   });
   agenda.define<ZohoEventData>(
     ZOHO_EVENT_JOB,

@@ -45,7 +45,7 @@ describe('products: Zoho → BigCommerce', () => {
   it('first sync adopts the matching products, creates nothing twice, and leaves the inactive and service items out', async () => {
     const before = store.products.size;
     const run = await syncProducts();
-    expect(run.status, run.message).toBe('succeeded');
+    expect(run.status, String(run.message)).toBe('succeeded');
     expect(productBySku('ZI-TEST-2')).toBeUndefined();
     expect(productBySku('SHIPPING')).toBeUndefined();
     // Every demo SKU already existed in BigCommerce: adopted, not duplicated.

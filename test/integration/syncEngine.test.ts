@@ -5,7 +5,7 @@ import { RunLock, RunRecord, Schedule, SyncRun, runLockId } from '../../server/d
 import { executeRun } from '../../server/sync/executeRun.js';
 import { pruneHistory } from '../../server/sync/prune.js';
 import { registerFlow } from '../../server/sync/registry.js';
-import { RUN_LOCK_STALE_MS, requestRun } from '../../server/sync/runs.js';
+import { requestRun } from '../../server/sync/runs.js';
 import { runDueSchedules } from '../../server/sync/scheduler.js';
 import { installedStoreSession, markZohoConnected } from '../support/sessions.js';
 import { startTestHarness, type TestHarness } from '../support/testApp.js';
@@ -109,7 +109,7 @@ describe('running a flow', () => {
 
   it('lets a new run take over the lock of a dead worker, once', async () => {
     const { runId: dead } = await requestRun(h.ctx, { storeHash: 'engineb', flow: 'stock', trigger: 'manual' });
-    await RunLock.updateOne({ _id: runLockId('engineb', 'stock') }, { $set: { heartbeatAt: new Date(Date.now() - RUN_LOCK_STALE_MS - 1_000) } });
+    await RunLock.updateOne({ _id: runLockId('engineb', 'stock') }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
     const results = await Promise.all(Array.from({ length: 5 }, () => requestRun(h.ctx, { storeHash: 'engineb', flow: 'stock', trigger: 'manual' })));
     expect(results.filter((r) => !r.joined)).toHaveLength(1);
     expect(new Set(results.map((r) => r.runId)).size).toBe(1);
