@@ -51,5 +51,24 @@ async function refreshSession(): Promise<void> {
 export interface SessionInfo {
   store: { hash: string; status: string; installedAt?: string };
   user: { id: string; email: string; role: string };
-  connections: { bigcommerce: { status: string }; zoho: { status: string } };
+  connections: { bigcommerce: { status: string }; zoho: ZohoConnectionInfo };
+}
+
+/** GET /api/zoho/connection (also in the session): connected, needs_reconnect, pending_organization or not_connected. */
+export interface ZohoConnectionInfo {
+  status: string;
+  dc?: string;
+  organizationId?: string;
+  organizationName?: string;
+  plan?: string;
+  dailyBudget?: number;
+  lastError?: { message: string; at?: string };
+}
+
+export interface ZohoOrganizationInfo {
+  organizationId: string;
+  name: string;
+  plan: string;
+  planName: string;
+  isDefault: boolean;
 }

@@ -1,6 +1,7 @@
 import { Badge, Panel, Text } from '@bigcommerce/big-design';
 import type { SessionInfo } from '../api.js';
 import { ConnectionBadge } from '../components/ConnectionBadge.js';
+import { ZohoConnect } from '../components/ZohoConnect.js';
 
 /** The first thing the merchant sees: which store, who they are, and the state of both connections. */
 export function StoreOverview({ session }: { session: SessionInfo }) {
@@ -17,7 +18,7 @@ export function StoreOverview({ session }: { session: SessionInfo }) {
       </Panel>
       <Panel header="Connections">
         <ConnectionBadge name="BigCommerce" status={session.connections.bigcommerce.status} />
-        <ConnectionBadge name="Zoho Inventory" status={session.connections.zoho.status} />
+        <ZohoConnect initial={session.connections.zoho} />
       </Panel>
     </>
   );

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { signSessionToken } from '../auth/sessionToken.js';
 import type { AppContext } from '../context.js';
 import { Store, User } from '../db/models/index.js';
+import { zohoConnectionSummary } from '../zoho/connection.js';
 import { sessionOf } from './requireSession.js';
 
 /** What the panel shows first: the store, the user and the state of each connection. */
@@ -19,7 +20,7 @@ export function sessionRoutes(ctx: AppContext): Router {
       user: { id: session.userId, email: user?.email ?? '', role: session.role },
       connections: {
         bigcommerce: { status: store?.status === 'installed' ? 'connected' : 'disconnected' },
-        zoho: { status: 'not_connected' },
+        zoho: await zohoConnectionSummary(session.storeHash),
       },
     });
   });

@@ -1,0 +1,173 @@
+import { Box, Button, Flex, Message, Select, Text } from '@bigcommerce/big-design';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ZOHO_DATA_CENTER_IDS, ZOHO_DATA_CENTERS, type ZohoDataCenter } from '../../server/zoho/dataCenters.js';
+import { api, ApiError, type ZohoConnectionInfo, type ZohoOrganizationInfo } from '../api.js';
+import { ConnectionBadge } from './ConnectionBadge.js';
+
+type Notice = { type: 'success' | 'error' | 'warning'; text: string } | null;
+
+const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
+
+/**
+ * Connect Zoho Inventory: pick the data center, sign in to Zoho in a new window (Zoho's
+ * consent page refuses to be framed), then pick the organization. Also Disconnect, and
+ * Reconnect when Zoho revoked the grant.
+ */
+export function ZohoConnect({ initial }: { initial: ZohoConnectionInfo }) {
+  const [connection, setConnection] = useState<ZohoConnectionInfo>(initial);
+  const [dc, setDc] = useState<ZohoDataCenter>(isDc(initial.dc) ? initial.dc : 'com');
+  const [organizations, setOrganizations] = useState<ZohoOrganizationInfo[] | null>(null);
+  const [organizationId, setOrganizationId] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+  const popupWatch = useRef<number | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    try {
+      setConnection(await api<ZohoConnectionInfo>('/zoho/connection'));
+    } catch (e) {
+      setNotice({ type: 'error', text: errorText(e, 'Could not read the Zoho connection.') });
+    }
+  }, []);
+
+  // The callback page in the Zoho window reports here; only our own origin is believed.
+  useEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.origin !== window.location.origin) return;
+      const data = event.data as { type?: string; message?: string } | null;
+      if (data?.type === 'zoho-connected') {
+        setNotice({ type: 'success', text: 'Zoho Inventory is connected.' });
+        void refresh();
+      } else if (data?.type === 'zoho-error') {
+        setNotice({ type: 'error', text: data.message ?? 'Zoho Inventory was not connected.' });
+      }
+    };
+    window.addEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      window.clearInterval(popupWatch.current);
+    };
+  }, [refresh]);
+
+  useEffect(() => {
+    if (connection.status !== 'pending_organization') return;
+    api<{ organizations: ZohoOrganizationInfo[] }>('/zoho/organizations').then(
+      ({ organizations: list }) => {
+        setOrganizations(list);
+        setOrganizationId((list.find((o) => o.isDefault) ?? list[0])?.organizationId);
+      },
+      (e: unknown) => setNotice({ type: 'error', text: errorText(e, 'Could not list your Zoho organizations.') }),
+    );
+  }, [connection.status]);
+
+  const connect = async () => {
+    setNotice(null);
+    // Opened within the click, or popup blockers stop it; pointed at Zoho once the URL is known.
+    const popup = window.open('', 'zoho-connect', 'width=620,height=740');
+    try {
+      const { authorizeUrl } = await api<{ authorizeUrl: string }>(`/zoho/connect?dc=${encodeURIComponent(dc)}`);
+      if (!popup) {
+        setNotice({ type: 'warning', text: 'Your browser blocked the Zoho window: allow pop-ups for this app and try again.' });
+        return;
+      }
+      popup.location.href = authorizeUrl;
+      // If the window cannot report back (closed by hand, or cut off by the browser), re-read on close.
+      window.clearInterval(popupWatch.current);
+      popupWatch.current = window.setInterval(() => {
+        if (!popup.closed) return;
+        window.clearInterval(popupWatch.current);
+        void refresh();
+      }, 1000);
+    } catch (e) {
+      popup?.close();
+      setNotice({ type: 'error', text: errorText(e, 'Could not start the Zoho sign-in.') });
+    }
+  };
+
+  const choose = async () => {
+    if (!organizationId) return;
+    setBusy(true);
+    try {
+      setConnection(await api<ZohoConnectionInfo>('/zoho/organization', { method: 'PUT', body: JSON.stringify({ organizationId }) }));
+      setOrganizations(null);
+      setNotice({ type: 'success', text: 'Organization saved.' });
+    } catch (e) {
+      setNotice({ type: 'error', text: errorText(e, 'Could not save the organization.') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const disconnect = async () => {
+    if (!window.confirm('Disconnect Zoho Inventory? Syncing stops until you connect again.')) return;
+    setBusy(true);
+    try {
+      await api('/zoho/connection', { method: 'DELETE' });
+      setConnection({ status: 'not_connected' });
+      setOrganizations(null);
+      setNotice({ type: 'success', text: 'Zoho Inventory is disconnected.' });
+    } catch (e) {
+      setNotice({ type: 'error', text: errorText(e, 'Could not disconnect.') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const { status } = connection;
+  return (
+    <Box data-testid="zoho-connect">
+      <ConnectionBadge name="Zoho Inventory" status={status} />
+      {notice && <Message type={notice.type} messages={[{ text: notice.text }]} marginBottom="small" />}
+      {status === 'connected' && (
+        <Text data-testid="zoho-organization">
+          Organization <strong>{connection.organizationName}</strong>
+          {connection.plan ? ` (${connection.plan} plan, ${connection.dailyBudget ?? '?'} API calls a day)` : ''}
+        </Text>
+      )}
+      {status === 'needs_reconnect' && (
+        <Message
+          type="error"
+          marginBottom="small"
+          messages={[{ text: `Zoho no longer accepts the app's access${connection.lastError ? `: ${connection.lastError.message}` : ''}. Reconnect to resume syncing.` }]}
+        />
+      )}
+      {(status === 'not_connected' || status === 'needs_reconnect') && (
+        <Flex alignItems="flex-end" flexDirection="row">
+          <Box marginRight="small">
+            <Select
+              label="Zoho data center"
+              value={dc}
+              onOptionChange={(value) => value && setDc(value)}
+              options={ZOHO_DATA_CENTER_IDS.map((id) => ({ value: id, content: ZOHO_DATA_CENTERS[id].label }))}
+            />
+          </Box>
+          <Button onClick={() => void connect()} disabled={busy} data-testid="zoho-connect-button">
+            {status === 'needs_reconnect' ? 'Reconnect' : 'Connect Zoho Inventory'}
+          </Button>
+        </Flex>
+      )}
+      {status === 'pending_organization' && organizations && (
+        <Flex alignItems="flex-end" flexDirection="row">
+          <Box marginRight="small">
+            <Select
+              label="Zoho organization"
+              value={organizationId}
+              onOptionChange={(value) => setOrganizationId(value)}
+              options={organizations.map((o) => ({ value: o.organizationId, content: `${o.name} (${o.planName || o.plan})` }))}
+            />
+          </Box>
+          <Button onClick={() => void choose()} disabled={busy || !organizationId} data-testid="zoho-choose-organization">
+            Use this organization
+          </Button>
+        </Flex>
+      )}
+      {status !== 'not_connected' && (
+        <Button variant="subtle" actionType="destructive" onClick={() => void disconnect()} disabled={busy} marginTop="small">
+          Disconnect
+        </Button>
+      )}
+    </Box>
+  );
+}
+
+const isDc = (value: unknown): value is ZohoDataCenter => typeof value === 'string' && (ZOHO_DATA_CENTER_IDS as string[]).includes(value);

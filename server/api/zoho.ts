@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { HttpError, badRequest } from '../http/errors.js';
+import {
+  chooseZohoOrganization,
+  disconnectZoho,
+  listZohoOrganizations,
+  startZohoConnect,
+  zohoConnectionSummary,
+  zohoWebhookSetup,
+} from '../zoho/connection.js';
+import { ZOHO_DATA_CENTER_IDS } from '../zoho/dataCenters.js';
+import { ZohoApiError, ZohoAuthError, ZohoBudgetExhausted, ZohoRateLimited } from '../zoho/errors.js';
+import { sessionOf } from './requireSession.js';
+
+const connectQuery = z.object({ dc: z.enum(ZOHO_DATA_CENTER_IDS, { message: `dc must be one of ${ZOHO_DATA_CENTER_IDS.join(', ')}` }) });
+const organizationBody = z.object({ organizationId: z.string().regex(/^\d{1,30}$/, 'organizationId must be a Zoho organization id') });
+
+/** The panel's Zoho routes (behind requireSession): connect, pick the organization, webhooks, disconnect. */
+export function zohoRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/zoho/connection', async (req, res) => {
+    res.json(await zohoConnectionSummary(sessionOf(req).storeHash));
+  });
+
+  router.get('/zoho/connect', async (req, res) => {
+    const parsed = connectQuery.safeParse(req.query);
+    if (!parsed.success) throw badRequest('invalid_dc', parsed.error.issues[0]!.message);
+    const session = sessionOf(req);
+    res.json(await startZohoConnect(ctx, session, parsed.data.dc));
+  });
+
+  router.get('/zoho/organizations', async (req, res) => {
+    const organizations = await callZoho(() => listZohoOrganizations(ctx, sessionOf(req).storeHash));
+    res.json({ organizations });
+  });
+
+  router.put('/zoho/organization', async (req, res) => {
+    const parsed = organizationBody.safeParse(req.body);
+    if (!parsed.success) throw badRequest('invalid_organization', parsed.error.issues[0]!.message);
+    res.json(await callZoho(() => chooseZohoOrganization(ctx, sessionOf(req).storeHash, parsed.data.organizationId)));
+  });
+
+  router.delete('/zoho/connection', async (req, res) => {
+    res.json(await disconnectZoho(ctx, sessionOf(req).storeHash));
+  });
+
+  router.get('/zoho/webhook', async (req, res) => {
+    res.json(await zohoWebhookSetup(ctx, sessionOf(req).storeHash));
+  });
+
+  return router;
+}
+
+/** Zoho's typed errors as the panel should read them. */
+async function callZoho<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ZohoAuthError) throw new HttpError(409, 'zoho_needs_reconnect', error.message);
+    if (error instanceof ZohoBudgetExhausted || error instanceof ZohoRateLimited) throw new HttpError(429, 'zoho_busy', error.message);
+    if (error instanceof ZohoApiError) throw new HttpError(502, 'zoho_error', `Zoho answered: ${error.message}`);
+    throw error;
+  }
+}

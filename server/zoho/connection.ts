@@ -1,0 +1,234 @@
+import type { AppContext } from '../context.js';
+import { decryptSecret, encryptSecret, randomToken } from '../crypto.js';
+import { OAuthState, ZohoConnection, type ZohoConnectionStatus } from '../db/models/index.js';
+import { HttpError, badRequest } from '../http/errors.js';
+import { zohoClientFor } from './client.js';
+import { accountsUrlFor, apiBaseFor, dataCenterFromLocation, trustedAccountsServer, type ZohoDataCenter } from './dataCenters.js';
+import { ZohoAuthError } from './errors.js';
+import { buildAuthorizeUrl, exchangeCode, revokeToken } from './oauth.js';
+import { DAILY_CALLS_BY_PLAN, planFromName, type ZohoPlan } from './plans.js';
+import { zohoRuntime } from './runtime.js';
+import { ZOHO_WEBHOOK_SECRET_HEADER, webhookBodyTemplates } from './webhookTemplates.js';
+
+/**
+ * Connecting a store to a Zoho Inventory organization, Express-free: the panel asks for an
+ * authorize URL, Zoho sends the merchant back to /zoho/callback, the merchant picks an
+ * organization; disconnect and uninstall revoke the refresh token and forget it all.
+ */
+
+/** How long the merchant has to finish Zoho's consent page. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+const NO_LEASE = new Date(0);
+
+export async function startZohoConnect(ctx: AppContext, who: { storeHash: string; userId: string }, dc: ZohoDataCenter): Promise<{ authorizeUrl: string }> {
+  if (!ctx.config.zoho.clientId || !ctx.config.zoho.clientSecret) {
+    throw new HttpError(503, 'zoho_not_configured', 'The app has no Zoho client id and secret (ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET).');
+  }
+  const now = new Date();
+  // No TTL indexes on the embedded database: each new state sweeps the expired ones.
+  await OAuthState.deleteMany({ expiresAt: { $lt: now } });
+  const state = randomToken(24);
+  await OAuthState.create({ _id: state, provider: 'zoho', storeHash: who.storeHash, userId: who.userId, dc, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) });
+  return { authorizeUrl: buildAuthorizeUrl(ctx.config, accountsUrlFor(ctx.config, dc), state) };
+}
+
+export interface CallbackQuery {
+  code?: unknown;
+  state?: unknown;
+  location?: unknown;
+  'accounts-server'?: unknown;
+  error?: unknown;
+}
+
+export interface ConnectedResult {
+  storeHash: string;
+  status: ZohoConnectionStatus;
+  organizationName?: string;
+}
+
+/**
+ * The authorize redirect: the state is claimed (once, unexpired), the accounts server checked,
+ * and only then is the client secret sent, to exchange the code.
+ */
+export async function completeZohoConnect(ctx: AppContext, query: CallbackQuery): Promise<ConnectedResult> {
+  if (typeof query.state !== 'string' || query.state.length === 0 || query.state.length > 100) {
+    throw badRequest('invalid_state', 'This Zoho sign-in link is incomplete. Start again from the app.');
+  }
+  const claimed = await OAuthState.findOneAndDelete({ _id: query.state, provider: 'zoho' }).lean();
+  if (!claimed) throw badRequest('invalid_state', 'This Zoho sign-in link is unknown or was already used. Start again from the app.');
+  if (claimed.expiresAt.getTime() < Date.now()) throw badRequest('expired_state', 'This Zoho sign-in link has expired. Start again from the app.');
+  if (query.error !== undefined) {
+    throw badRequest('zoho_declined', `Zoho did not grant access (${String(query.error).slice(0, 60)}). Start again from the app to retry.`);
+  }
+  if (typeof query.code !== 'string' || query.code.length === 0) throw badRequest('missing_code', 'Zoho sent no authorization code. Start again from the app.');
+
+  const chosenDc = claimed.dc as ZohoDataCenter;
+  const named = query['accounts-server'];
+  const trusted = named === undefined ? { origin: accountsUrlFor(ctx.config, chosenDc), dc: undefined } : trustedAccountsServer(ctx.config, named);
+  if (!trusted) {
+    ctx.logger.warn({ storeHash: claimed.storeHash, accountsServer: String(named).slice(0, 100) }, 'zoho callback named an untrusted accounts server');
+    throw badRequest('untrusted_accounts_server', 'The Zoho sign-in came back from a server that is not Zoho. Nothing was connected.');
+  }
+  // The account may live in another DC than the one picked: Zoho's redirect says where.
+  const dc = trusted.dc ?? dataCenterFromLocation(query.location) ?? chosenDc;
+
+  let token;
+  try {
+    token = await exchangeCode(ctx.config, trusted.origin, query.code);
+  } catch (error) {
+    if (error instanceof ZohoAuthError) throw badRequest('code_refused', 'Zoho refused the sign-in code (used or expired). Start again from the app.');
+    throw new HttpError(502, 'zoho_unreachable', `Zoho could not complete the sign-in: ${(error as Error).message}`);
+  }
+
+  const storeHash = claimed.storeHash;
+  const previous = await ZohoConnection.findById(storeHash).lean();
+  const now = new Date();
+  await ZohoConnection.updateOne(
+    { _id: storeHash },
+    {
+      $set: {
+        // An organization chosen before (a reconnect in the same DC) is checked below.
+        status: 'pending_organization',
+        dc,
+        accountsServer: trusted.origin,
+        apiBase: apiBaseFor(ctx.config, dc),
+        apiDomain: token.api_domain,
+        refreshTokenSealed: encryptSecret(token.refresh_token, ctx.config.encryptionKey),
+        accessTokenSealed: encryptSecret(token.access_token, ctx.config.encryptionKey),
+        accessTokenExpiresAt: new Date(now.getTime() + token.expires_in * 1000),
+        refreshLeaseUntil: NO_LEASE,
+        recentRefreshes: [],
+        connectedBy: claimed.userId,
+        connectedAt: now,
+      },
+      $inc: { tokenVersion: 1 },
+      $unset: { lastError: 1, refreshLeaseOwner: 1 },
+      // A reconnect keeps the webhook URL and secret the merchant's Zoho rules already use.
+      $setOnInsert: { webhookKey: randomToken(24), webhookSecretSealed: encryptSecret(randomToken(32), ctx.config.encryptionKey) },
+    },
+    { upsert: true },
+  );
+  zohoRuntime(ctx).tokens.forget(storeHash);
+  if (previous?.refreshTokenSealed) {
+    // Zoho keeps at most 20 refresh tokens per user: do not leave the replaced one alive.
+    const old = decryptSecret(previous.refreshTokenSealed, ctx.config.encryptionKey);
+    if (old !== token.refresh_token) void revokeToken(previous.accountsServer, old);
+  }
+  ctx.logger.info({ storeHash, dc }, 'zoho connected');
+
+  if (previous?.organizationId && previous.dc === dc) {
+    const organizations = await listZohoOrganizations(ctx, storeHash).catch(() => []);
+    const same = organizations.find((o) => o.organizationId === previous.organizationId);
+    if (same) {
+      await ZohoConnection.updateOne({ _id: storeHash }, { $set: { status: 'connected' } });
+      return { storeHash, status: 'connected', organizationName: same.name };
+    }
+  }
+  return { storeHash, status: 'pending_organization' };
+}
+
+export interface ZohoOrganization {
+  organizationId: string;
+  name: string;
+  plan: ZohoPlan;
+  planName: string;
+  isDefault: boolean;
+}
+
+/** The organizations the connected Zoho user can reach (`GET /organizations`). */
+export async function listZohoOrganizations(ctx: AppContext, storeHash: string): Promise<ZohoOrganization[]> {
+  const client = await zohoClientFor(ctx, storeHash);
+  const answer = await client.get<{ organizations?: Record<string, unknown>[] }>('/organizations', { priority: 'realtime', organization: false });
+  return (answer.organizations ?? []).map((org) => ({
+    organizationId: String(org.organization_id),
+    name: typeof org.name === 'string' ? org.name : String(org.organization_id),
+    plan: planFromName(org.plan_name),
+    planName: typeof org.plan_name === 'string' ? org.plan_name : '',
+    isDefault: org.is_default_org === true,
+  }));
+}
+
+/** Binds the store to one of the user's organizations; its plan sets the daily budget. */
+export async function chooseZohoOrganization(ctx: AppContext, storeHash: string, organizationId: string): Promise<ZohoConnectionSummary> {
+  const organizations = await listZohoOrganizations(ctx, storeHash);
+  const chosen = organizations.find((o) => o.organizationId === organizationId);
+  if (!chosen) throw badRequest('unknown_organization', 'That organization is not one the connected Zoho user can reach.');
+  const current = await ZohoConnection.findById(storeHash, { organizationId: 1, budgetSource: 1 }).lean();
+  const changed = current?.organizationId !== chosen.organizationId;
+  await ZohoConnection.updateOne(
+    { _id: storeHash },
+    {
+      $set: {
+        status: 'connected',
+        organizationId: chosen.organizationId,
+        organizationName: chosen.name,
+        plan: chosen.plan,
+        // A budget set by hand stays; otherwise the plan's (a new organization forgets a learned one).
+        ...(current?.budgetSource === 'configured' ? {} : changed || !current?.budgetSource || current.budgetSource === 'plan' ? { dailyBudget: DAILY_CALLS_BY_PLAN[chosen.plan], budgetSource: 'plan' } : {}),
+      },
+      ...(changed ? { $unset: { budgetExhaustedUntil: 1 } } : {}),
+    },
+  );
+  ctx.logger.info({ storeHash, organizationId, plan: chosen.plan }, 'zoho organization chosen');
+  return zohoConnectionSummary(storeHash);
+}
+
+/** Revokes the refresh token at Zoho (best effort) and forgets the connection. */
+export async function disconnectZoho(ctx: AppContext, storeHash: string): Promise<{ revoked: boolean }> {
+  const connection = await ZohoConnection.findById(storeHash).lean();
+  await OAuthState.deleteMany({ storeHash });
+  if (!connection) return { revoked: false };
+  const revoked = connection.refreshTokenSealed
+    ? await revokeToken(connection.accountsServer, decryptSecret(connection.refreshTokenSealed, ctx.config.encryptionKey))
+    : false;
+  await ZohoConnection.deleteOne({ _id: storeHash });
+  zohoRuntime(ctx).forget(storeHash, connection.organizationId);
+  ctx.logger.info({ storeHash, revoked }, 'zoho disconnected');
+  return { revoked };
+}
+
+export interface ZohoConnectionSummary {
+  status: ZohoConnectionStatus | 'not_connected';
+  dc?: string;
+  organizationId?: string;
+  organizationName?: string;
+  plan?: string;
+  dailyBudget?: number;
+  lastError?: { message: string; at?: Date };
+}
+
+/** What the panel shows of the connection. */
+export async function zohoConnectionSummary(storeHash: string): Promise<ZohoConnectionSummary> {
+  const connection = await ZohoConnection.findById(storeHash, {
+    status: 1,
+    dc: 1,
+    organizationId: 1,
+    organizationName: 1,
+    plan: 1,
+    dailyBudget: 1,
+    lastError: 1,
+  }).lean();
+  if (!connection) return { status: 'not_connected' };
+  return {
+    status: connection.status,
+    dc: connection.dc,
+    organizationId: connection.organizationId ?? undefined,
+    organizationName: connection.organizationName ?? undefined,
+    plan: connection.plan ?? undefined,
+    dailyBudget: connection.dailyBudget ?? undefined,
+    lastError: connection.status === 'needs_reconnect' && connection.lastError?.message ? { message: connection.lastError.message, at: connection.lastError.at ?? undefined } : undefined,
+  };
+}
+
+/** The URL, headers and body templates for the merchant's Zoho workflow-rule webhooks. */
+export async function zohoWebhookSetup(ctx: AppContext, storeHash: string) {
+  const connection = await ZohoConnection.findById(storeHash, { webhookKey: 1, webhookSecretSealed: 1 }).lean();
+  if (!connection) throw new HttpError(409, 'zoho_not_connected', 'Connect Zoho Inventory first.');
+  return {
+    url: `${ctx.config.appUrl}/webhooks/zoho/${connection.webhookKey}`,
+    headers: { [ZOHO_WEBHOOK_SECRET_HEADER]: decryptSecret(connection.webhookSecretSealed, ctx.config.encryptionKey) },
+    bodies: webhookBodyTemplates(),
+  };
+}
+

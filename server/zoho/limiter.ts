@@ -1,0 +1,97 @@
+import { priorityRank, type Priority } from '../sync/priority.js';
+
+/**
+ * One Zoho organization's pace, in this process: at most `perInterval` calls in any sliding
+ * `intervalMs` and `concurrency` in flight, most urgent first.
+ *
+ * A call's slot in the window is given back `intervalMs` after its response arrived (not after
+ * it was sent): Zoho counts a call when it receives it, which is before we see the answer, so
+ * this is never faster than Zoho's own window however the network delays requests.
+ */
+export interface RateLimits {
+  perInterval: number;
+  intervalMs: number;
+  concurrency: number;
+}
+
+interface Waiting {
+  start: () => void;
+}
+
+export class OrgCallLimiter {
+  private readonly queues: Record<Priority, Waiting[]> = { realtime: [], reconcile: [], scheduled: [] };
+  private readonly order = (Object.keys(priorityRank) as Priority[]).sort((a, b) => priorityRank[b] - priorityRank[a]);
+  /** When each finished call's window slot comes back (ascending). */
+  private releases: number[] = [];
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Highest number of calls seen in flight at once (tests read it). */
+  peakInFlight = 0;
+
+  constructor(private limits: RateLimits) {}
+
+  setConcurrency(concurrency: number): void {
+    this.limits = { ...this.limits, concurrency };
+    this.pump();
+  }
+
+  /** Zoho said slow down (44 / 1070): nothing new starts before `until`. */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.pump();
+  }
+
+  /** Runs `fn` when a slot is free; `front` puts a retried call ahead of its priority's queue. */
+  run<T>(priority: Priority, fn: () => Promise<T>, front = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry: Waiting = {
+        start: () => {
+          this.inFlight++;
+          this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+          fn()
+            .then(resolve, reject)
+            .finally(() => {
+              this.inFlight--;
+              this.releases.push(Date.now() + this.limits.intervalMs);
+              this.pump();
+            });
+        },
+      };
+      if (front) this.queues[priority].unshift(entry);
+      else this.queues[priority].push(entry);
+      this.pump();
+    });
+  }
+
+  get waiting(): number {
+    return this.order.reduce((n, p) => n + this.queues[p].length, 0);
+  }
+
+  private pump(): void {
+    const now = Date.now();
+    while (this.releases.length > 0 && this.releases[0]! <= now) this.releases.shift();
+    for (;;) {
+      const next = this.order.map((p) => this.queues[p]).find((q) => q.length > 0);
+      if (!next) return;
+      if (this.inFlight >= this.limits.concurrency) return; // a finishing call pumps again
+      if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
+      if (this.inFlight + this.releases.length >= this.limits.perInterval) {
+        // Full: the oldest slot comes back at releases[0], or a call in flight finishes first.
+        if (this.releases.length > 0) this.wakeAt(this.releases[0]!);
+        return;
+      }
+      next.shift()!.start();
+    }
+  }
+
+  private wakeAt(at: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, Math.max(0, at - Date.now()));
+    // Waiting calls must not keep a process that is shutting down alive.
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,108 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { decryptSecret } from '../crypto.js';
+import { WebhookReceipt, ZohoConnection } from '../db/models/index.js';
+import { HttpError, notFound, unauthorized } from '../http/errors.js';
+import { ZOHO_WEBHOOK_SECRET_HEADER, parseZohoEvent, type ParsedZohoEvent } from './webhookTemplates.js';
+
+/**
+ * `POST /webhooks/zoho/:storeKey`: Zoho workflow-rule webhooks. The key in the path finds the
+ * store (an opaque id, not the store hash), the secret header proves the sender; the delivery
+ * is recorded once (a receipt keyed by what it is about) and handed to a `zoho.event` job
+ * that re-reads the record through the API. Answered at once: the work is the job's.
+ */
+export const ZOHO_EVENT_JOB = 'zoho.event';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+const sameSecret = (given: string, expected: string) => timingSafeEqual(sha256(given), sha256(expected));
+
+/** Without last_modified_time, identical bodies within this window count as one delivery. */
+const BODY_DEDUPE_WINDOW_MS = 60_000;
+
+export function zohoWebhookRoutes(ctx: AppContext): Router {
+  const router = Router();
+  // Raw body: whatever Zoho sends (JSON or a form) is parsed here, and hashed as received.
+  router.post('/webhooks/zoho/:storeKey', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
+    const storeKey = String(req.params.storeKey);
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(storeKey)) throw notFound('unknown_webhook', 'No such webhook.');
+    const connection = await ZohoConnection.findOne({ webhookKey: storeKey }, { webhookSecretSealed: 1 }).lean();
+    if (!connection) throw notFound('unknown_webhook', 'No such webhook.');
+    const given = req.get(ZOHO_WEBHOOK_SECRET_HEADER) ?? '';
+    if (!given || !sameSecret(given, decryptSecret(connection.webhookSecretSealed, ctx.config.encryptionKey))) {
+      throw unauthorized('invalid_webhook_secret', 'The webhook secret header is missing or wrong.');
+    }
+    const storeHash = connection._id;
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const body = parseBody(raw, req.get('content-type'));
+    const event = parseZohoEvent(body);
+    const receiptId = receiptIdFor(storeHash, event, raw);
+
+    try {
+      await WebhookReceipt.create({
+        _id: receiptId,
+        source: 'zoho',
+        storeHash,
+        topic: event?.module ?? 'unknown',
+        resourceId: event?.recordId,
+        status: event ? 'queued' : 'ignored',
+        note: event ? undefined : 'The body names no record the app follows; see the webhook templates in the app.',
+        receivedAt: new Date(),
+        // Kept for support only: jobs never use a webhook's values, they re-read the record.
+        payload: body ?? raw.toString('utf8').slice(0, 2_000),
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) {
+        res.status(200).json({ ok: true, duplicate: true });
+        return;
+      }
+      throw error;
+    }
+    if (!event) {
+      res.status(200).json({ ok: true, ignored: true });
+      return;
+    }
+    try {
+      await ctx.jobs.enqueue(ZOHO_EVENT_JOB, { storeHash, receiptId, module: event.module, recordId: event.recordId });
+    } catch (error) {
+      // Without its job the receipt would swallow Zoho's retry: drop it so the retry counts.
+      await WebhookReceipt.deleteOne({ _id: receiptId }).catch(() => undefined);
+      req.log?.error({ err: error, storeHash }, 'zoho webhook not queued');
+      throw new HttpError(503, 'not_queued', 'The event could not be queued; please retry.');
+    }
+    res.status(200).json({ ok: true });
+  });
+  return router;
+}
+
+/**
+ * A delivery's natural key. Zoho sends no delivery id, so it is the record and its
+ * last_modified_time when the body has them (the templates ask for it); otherwise the
+ * body's hash within a one-minute window.
+ */
+export function receiptIdFor(storeHash: string, event: ParsedZohoEvent | undefined, raw: Buffer, now = Date.now()): string {
+  if (event?.lastModifiedTime) return `zoho:${storeHash}:${event.module}:${event.recordId}:${event.lastModifiedTime}`;
+  return `zoho:${storeHash}:${sha256(raw).toString('hex')}:${Math.floor(now / BODY_DEDUPE_WINDOW_MS)}`;
+}
+
+/** JSON, or a form (`JSONString=…` as Zoho's form posts carry, or plain fields). */
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  const text = raw.toString('utf8');
+  if (!text.trim()) return undefined;
+  const json = tryJson(text);
+  if (json !== undefined) return json;
+  if (/x-www-form-urlencoded/i.test(contentType ?? '') || /^[\w%.-]+=/.test(text)) {
+    const form = Object.fromEntries(new URLSearchParams(text));
+    const embedded = typeof form.JSONString === 'string' ? tryJson(form.JSONString) : undefined;
+    return embedded ?? form;
+  }
+  return undefined;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
