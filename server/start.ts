@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { apiUsage } from './bigcommerce/usage.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { agendaJobQueue, createAgenda, type AgendaOptions } from './jobs/agenda.js';
 import { defineJobs, scheduleRecurringJobs } from './jobs/definitions.js';
 import { createLogger } from './logger.js';
+import { zohoRuntime } from './zoho/runtime.js';
 
 /**
  * Starts the app for a configuration. ROLE=web serves callbacks, webhooks and the panel;
@@ -50,6 +52,8 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
       if (config.role !== 'web') await agenda.drain(30_000).catch(() => agenda.stop());
+      // API usage is counted in memory and written in batches: write the last of it.
+      await Promise.allSettled([apiUsage.stop(), zohoRuntime(ctx).flush()]);
       await database.close();
       logger.info('stopped');
     })());

@@ -51,11 +51,14 @@ export const settingsSchema = z.object({
       /** Optional assignment of each Zoho price list (by name) to a customer group and channel. */
       assignments: z
         .array(
-          z.object({
-            pricelistName: z.string().min(1),
-            customerGroupId: z.number().int().positive().optional(),
-            channelId: z.number().int().positive().optional(),
-          }),
+          z
+            .object({
+              pricelistName: z.string().min(1),
+              customerGroupId: z.number().int().positive().optional(),
+              channelId: z.number().int().positive().optional(),
+            })
+            // BigCommerce assigns a list to a customer group, a channel, or both: never to nothing.
+            .refine((a) => a.customerGroupId !== undefined || a.channelId !== undefined, 'a customer group, a channel, or both'),
         )
         .default([]),
     },
@@ -79,8 +82,12 @@ export const settingsSchema = z.object({
       markInvoiceSent: z.boolean().default(false),
       recordPayment: z.boolean().default(true),
       tax: z.enum(['zoho', 'bigcommerce']).default('zoho'),
-      /** A line whose SKU is not in Zoho: hold the order for the merchant, or leave the line out. */
-      unmappedSku: z.enum(['hold', 'skip_line']).default('hold'),
+      /** A line whose SKU is not in Zoho: hold the order for the merchant, leave the line out, or bill it as the fallback item. */
+      unmappedSku: z.enum(['hold', 'skip_line', 'fallback_item']).default('hold'),
+      /** The Zoho item that stands in for unmapped lines when unmappedSku is `fallback_item`. */
+      fallbackItemId: z.string().regex(/^\d{1,30}$/, 'a Zoho item id').nullable().default(null),
+      /** Sales orders are numbered `<prefix><BigCommerce order id>`: Zoho refuses a number twice, which is what stops a duplicate. Give each store on one Zoho organization its own. */
+      salesOrderPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,10}$/, '1 to 10 letters, digits, - or _').default('BC-'),
       /** Orders placed before Zoho was connected are imported only from this date (YYYY-MM-DD), if set. */
       backfillFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
     },
