@@ -5,16 +5,21 @@ import express, { type Express } from 'express';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { requireSession } from './api/requireSession.js';
+import { ordersRoutes } from './api/orders.js';
 import { runsRoutes } from './api/runs.js';
 import { sessionRoutes } from './api/session.js';
 import { settingsRoutes } from './api/settings.js';
 import { syncRoutes } from './api/sync.js';
+import { zohoRoutes } from './api/zoho.js';
 import { bigcommerceCallbacks } from './bigcommerce/callbacks.js';
+import { bigcommerceWebhookIntake } from './bigcommerce/webhookIntake.js';
 import type { AppContext } from './context.js';
 import { notFound } from './http/errors.js';
 import { errorHandler } from './http/errorHandler.js';
 import { securityHeaders } from './http/security.js';
 import { clientDistDir } from './paths.js';
+import { zohoCallbackRoutes } from './zoho/callback.js';
+import { zohoWebhookRoutes } from './zoho/webhookIntake.js';
 
 /** Builds the Express app (no listen): callbacks, the panel API and the built panel. */
 export function createApp(ctx: AppContext): Express {
@@ -50,14 +55,22 @@ export function createApp(ctx: AppContext): Express {
   });
 
   app.use('/bigcommerce', bigcommerceCallbacks(ctx));
+  // Authenticated by the per-store secret header, not a session; parses its own body.
+  app.use('/webhooks/bigcommerce', bigcommerceWebhookIntake(ctx));
+  // Zoho's consent page returns here (public; the single-use state is the credential).
+  app.use(zohoCallbackRoutes(ctx));
+  // Zoho workflow webhooks: authenticated by the per-store secret header; parses its own body.
+  app.use(zohoWebhookRoutes(ctx));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(requireSession(ctx.config.sessionSecret));
   api.use(sessionRoutes(ctx));
+  api.use(zohoRoutes(ctx));
   api.use(settingsRoutes());
   api.use(syncRoutes(ctx));
   api.use(runsRoutes());
+  api.use(ordersRoutes(ctx));
   api.use(() => {
     throw notFound('not_found', 'No such API route.');
   });

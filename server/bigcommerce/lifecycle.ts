@@ -4,6 +4,8 @@ import { Store, StoreUser, User, storeUserId } from '../db/models/index.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { exchangeAuthCode } from './oauth.js';
 import type { SignedPayload } from './signedPayload.js';
+import { disconnectZoho } from '../zoho/connection.js';
+import { ensureWebhooksOrRetryLater } from './webhooks.js';
 
 /**
  * The app's lifecycle in one store, as BigCommerce's callbacks drive it. Express-free: routes
@@ -48,6 +50,7 @@ export async function installStore(
     { upsert: true },
   );
   ctx.logger.info({ storeHash, userId }, 'store installed');
+  await ensureWebhooksOrRetryLater(ctx, storeHash);
   return { storeHash, userId };
 }
 
@@ -66,6 +69,8 @@ export async function loadStore(ctx: AppContext, payload: SignedPayload): Promis
     );
     ctx.logger.info({ storeHash, userId: user.id }, 'store user provisioned at load');
   }
+  // Every load repairs the store's webhooks (one listing call when nothing is wrong).
+  await ensureWebhooksOrRetryLater(ctx, storeHash);
   return { storeHash, userId: user.id };
 }
 
@@ -78,6 +83,8 @@ export async function uninstallStore(ctx: AppContext, payload: SignedPayload): P
     { $set: { status: 'uninstalled', uninstalledAt: new Date() }, $unset: { accessTokenSealed: 1 } },
   );
   await StoreUser.deleteMany({ storeHash });
+  // The merchant's Zoho grant must not outlive the app in their store.
+  await disconnectZoho(ctx, storeHash);
   const cancelled = await ctx.jobs.cancelStoreJobs(storeHash);
   ctx.logger.info({ storeHash, cancelledJobs: cancelled }, 'store uninstalled');
 }

@@ -18,6 +18,13 @@ const storeSchema = new Schema(
     installedAt: { type: Date },
     /** The last uninstall (kept across a reinstall, as history). */
     uninstalledAt: { type: Date },
+    /** The per-store secret BigCommerce sends in every webhook delivery's header (bigcommerce/webhookSecret.ts), sealed. */
+    webhookSecretSealed: { type: String },
+    /** sha256 (hex) of that secret: what webhook intake compares, without decrypting anything. */
+    webhookSecretHash: { type: String },
+    /** The last check of the store's webhook registrations, and what went wrong if it failed. */
+    webhooksCheckedAt: { type: Date },
+    webhooksError: { type: String },
   },
   { timestamps: true, versionKey: false },
 );

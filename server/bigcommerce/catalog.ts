@@ -1,0 +1,118 @@
+import { Priority } from '../sync/priority.js';
+import type { BigCommerceClient, Query } from './client.js';
+import { summarizeError } from './errors.js';
+
+/**
+ * Catalog, inventory, price lists and store reads and writes that are not batch updates (those
+ * are in batches.ts). Scheduled priority by default: catalog work is what may wait.
+ */
+export interface BcVariant {
+  id: number;
+  product_id: number;
+  sku: string;
+  sku_id?: number | null;
+  price?: number | null;
+  inventory_level?: number;
+  option_values?: { id: number; option_id: number; label: string; option_display_name: string }[];
+  [field: string]: unknown;
+}
+
+export interface BcProduct {
+  id: number;
+  name: string;
+  type: string;
+  sku: string;
+  price: number;
+  is_visible: boolean;
+  inventory_tracking: 'none' | 'product' | 'variant';
+  inventory_level?: number;
+  base_variant_id?: number | null;
+  date_modified?: string;
+  variants?: BcVariant[];
+  [field: string]: unknown;
+}
+
+export interface BcPriceList {
+  id: number;
+  name: string;
+  active: boolean;
+  [field: string]: unknown;
+}
+
+export interface BcLocation {
+  id: number;
+  code: string;
+  label: string;
+  enabled: boolean;
+  [field: string]: unknown;
+}
+
+type Options = { priority?: Priority };
+
+/** Pages of products, e.g. `{ 'date_modified:min': …, include: 'variants' }`. */
+export function paginateProducts(client: BigCommerceClient, query: Query = {}, options: Options & { limit?: number } = {}): AsyncGenerator<BcProduct[]> {
+  return client.paginateV3<BcProduct>('/catalog/products', { query, limit: options.limit, priority: options.priority ?? Priority.scheduled });
+}
+
+/** Pages of variants across the catalog (e.g. `{ 'product_id:in': [1, 2] }`). */
+export function paginateVariants(client: BigCommerceClient, query: Query = {}, options: Options & { limit?: number } = {}): AsyncGenerator<BcVariant[]> {
+  return client.paginateV3<BcVariant>('/catalog/variants', { query, limit: options.limit, priority: options.priority ?? Priority.scheduled });
+}
+
+/**
+ * Creates one product (variants may be nested). A 207 means the product exists but part of it
+ * (e.g. its inventory or URL) was not saved: the product is returned with a warning.
+ */
+export async function createProduct(
+  client: BigCommerceClient,
+  input: Record<string, unknown>,
+  options: Options = {},
+): Promise<{ product: BcProduct; warning?: string }> {
+  const res = await client.request<{ data: BcProduct; errors?: { title?: string; errors?: Record<string, unknown> } }>('POST', '/v3/catalog/products', {
+    body: input,
+    priority: options.priority ?? Priority.scheduled,
+  });
+  const errors = res.body.errors;
+  return res.status === 207
+    ? { product: res.body.data, warning: summarizeError(errors?.title ?? 'partly saved', errors?.errors) }
+    : { product: res.body.data };
+}
+
+/** Inventory locations (location 1 is the default). */
+export async function listLocations(client: BigCommerceClient, options: Options = {}): Promise<BcLocation[]> {
+  const all: BcLocation[] = [];
+  for await (const page of client.paginateV3<BcLocation>('/inventory/locations', { priority: options.priority ?? Priority.scheduled })) all.push(...page);
+  return all;
+}
+
+/** Price lists (Enterprise plan; other plans answer 403, surfaced as BigCommerceAuthError). */
+export async function listPriceLists(client: BigCommerceClient, options: Options = {}): Promise<BcPriceList[]> {
+  const all: BcPriceList[] = [];
+  for await (const page of client.paginateV3<BcPriceList>('/pricelists', { priority: options.priority ?? Priority.scheduled })) all.push(...page);
+  return all;
+}
+
+export async function createPriceList(client: BigCommerceClient, input: { name: string; active: boolean }, options: Options = {}): Promise<BcPriceList> {
+  return (await client.v3<BcPriceList>('POST', '/pricelists', { body: input, priority: options.priority ?? Priority.scheduled })).data;
+}
+
+/** At most 25 assignments per request. */
+export const PRICE_LIST_ASSIGNMENTS_MAX = 25;
+
+export async function createPriceListAssignments(
+  client: BigCommerceClient,
+  assignments: readonly { price_list_id: number; customer_group_id?: number; channel_id?: number }[],
+  options: Options = {},
+): Promise<void> {
+  for (let i = 0; i < assignments.length; i += PRICE_LIST_ASSIGNMENTS_MAX) {
+    await client.v3('POST', '/pricelists/assignments', {
+      body: assignments.slice(i, i + PRICE_LIST_ASSIGNMENTS_MAX),
+      priority: options.priority ?? Priority.scheduled,
+    });
+  }
+}
+
+/** `GET /v2/store`: name, plan features, currency, time zone. */
+export function getStoreInformation(client: BigCommerceClient, options: Options = {}): Promise<Record<string, unknown>> {
+  return client.v2<Record<string, unknown>>('GET', '/store', { priority: options.priority ?? Priority.realtime });
+}
