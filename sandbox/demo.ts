@@ -9,6 +9,7 @@ import { startBigCommerceSimulator, type RunningSimulator } from './bigcommerce/
 import { demoSecrets } from './demoSecrets.js';
 import { ensureClientBuilt } from './ensureClientBuilt.js';
 import { freePort } from './freePort.js';
+import { seedBigCommerce } from './seed.js';
 
 export interface DemoOptions {
   /** App port (0: any free port). */
@@ -38,6 +39,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, appUrl },
     options.bigcommercePort ?? 0,
   );
+  seedBigCommerce(bigcommerce.state);
   const secrets = demoSecrets(dataDir);
   const config = loadConfig({
     PORT: String(appPort),

@@ -67,7 +67,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(requireSession(ctx.config.sessionSecret));
   api.use(sessionRoutes(ctx));
   api.use(zohoRoutes(ctx));
-  api.use(settingsRoutes());
+  api.use(settingsRoutes(ctx));
   api.use(syncRoutes(ctx));
   api.use(runsRoutes());
   api.use(ordersRoutes(ctx));

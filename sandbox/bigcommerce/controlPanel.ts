@@ -61,6 +61,8 @@ iframe{border:0;width:100%;height:calc(100vh - 4rem);background:#fff}</style></h
     await callApp('uninstall', await signPayload(state.options, store, store.owner));
     store.installed = false;
     store.accessToken = null;
+    // BigCommerce deletes an app's hooks when it is uninstalled.
+    store.hooks.clear();
     res.redirect(303, here(store));
   });
 

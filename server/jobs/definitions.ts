@@ -7,6 +7,10 @@ import { pruneHistory } from '../sync/prune.js';
 import { RUN_JOB } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';
 import { ZOHO_EVENT_JOB } from '../zoho/webhookIntake.js';
+import { ENSURE_WEBHOOKS_JOB, runEnsureWebhooksJob } from '../bigcommerce/webhooks.js';
+import { ORDER_EVENT_JOB, type BigCommerceEventJobData } from '../bigcommerce/webhookDelivery.js';
+import { handleOrderEvent, handleOrderJob } from '../sync/orders/jobs.js';
+import { ORDER_PROCESS_JOB, ORDER_RETRY_JOB, useRetryScheduler, type OrderJobData } from '../sync/orders/retryScheduler.js';
 import { handleZohoEvent, type ZohoEventData } from './zohoEvents.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
@@ -26,6 +30,27 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
     },
     // Zoho down or out of budget: keep trying, up to a half-hour apart, for well over 48 hours.
     { backoff: exponential({ delay: 30_000, factor: 2, maxDelay: 30 * 60_000, maxRetries: 120 }) },
+  );
+  // Orders: the intake's event, a retry asked from the panel, and a waiting order's scheduled retry.
+  agenda.define<BigCommerceEventJobData>(ORDER_EVENT_JOB, async (job) => {
+    await handleOrderEvent(ctx, job.attrs.data);
+  });
+  agenda.define<OrderJobData>(ORDER_PROCESS_JOB, async (job) => {
+    await handleOrderJob(ctx, job.attrs.data, 'manual');
+  });
+  agenda.define<OrderJobData>(ORDER_RETRY_JOB, async (job) => {
+    await handleOrderJob(ctx, job.attrs.data, 'retry');
+  });
+  useRetryScheduler(async (at, data) => {
+    await agenda.schedule(at, ORDER_RETRY_JOB, data);
+  });
+  agenda.define<{ storeHash: string }>(
+    ENSURE_WEBHOOKS_JOB,
+    async (job) => {
+      await runEnsureWebhooksJob(ctx, job.attrs.data);
+    },
+    // BigCommerce unreachable at install or load: repair the hooks a little later.
+    { backoff: exponential({ delay: 60_000, factor: 2, maxDelay: 60 * 60_000, maxRetries: 12 }) },
   );
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
