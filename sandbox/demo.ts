@@ -10,11 +10,14 @@ import { demoSecrets } from './demoSecrets.js';
 import { ensureClientBuilt } from './ensureClientBuilt.js';
 import { freePort } from './freePort.js';
 import { seedBigCommerce } from './seed.js';
+import { ZOHO_DEMO } from './zoho/seed.js';
+import { startZohoSimulator, type RunningZohoSimulator } from './zoho/simulator.js';
 
 export interface DemoOptions {
   /** App port (0: any free port). */
   appPort?: number;
   bigcommercePort?: number;
+  zohoPort?: number;
   dataDir?: string;
   logLevel?: string;
 }
@@ -24,6 +27,7 @@ export interface RunningDemo {
   controlPanelUrl: string;
   app: RunningApp;
   bigcommerce: RunningSimulator;
+  zoho: RunningZohoSimulator;
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     options.bigcommercePort ?? 0,
   );
   seedBigCommerce(bigcommerce.state);
+  // Zoho's stand-in, seeded with the demo organization; sign in on its consent page as ZOHO_DEMO.userEmail.
+  const zoho = await startZohoSimulator({ clients: [ZOHO_DEMO.client], seed: true }, options.zohoPort ?? 0);
   const secrets = demoSecrets(dataDir);
   const config = loadConfig({
     PORT: String(appPort),
@@ -49,6 +55,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     BC_CLIENT_SECRET: DEMO_CLIENT_SECRET,
     BC_LOGIN_URL: bigcommerce.url,
     BC_API_URL: bigcommerce.url,
+    ZOHO_CLIENT_ID: ZOHO_DEMO.client.clientId,
+    ZOHO_CLIENT_SECRET: ZOHO_DEMO.client.clientSecret,
+    ZOHO_ACCOUNTS_URL: zoho.url,
+    ZOHO_API_URL: zoho.apiUrl,
     SESSION_SECRET: secrets.sessionSecret,
     ENCRYPTION_KEY: secrets.encryptionKey,
     // The stand-in control panel frames the app from its own origin.
@@ -60,6 +70,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     app = await startApp(config);
   } catch (error) {
     await bigcommerce.close();
+    await zoho.close();
     throw error;
   }
   return {
@@ -67,9 +78,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     controlPanelUrl: `${bigcommerce.url}/manage/app`,
     app,
     bigcommerce,
+    zoho,
     async stop() {
       await app.stop();
       await bigcommerce.close();
+      await zoho.close();
     },
   };
 }
@@ -77,10 +90,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 const isMain = process.argv[1] && resolve(process.argv[1]).replace(/\.ts$/, '') === resolve(import.meta.dirname, 'demo');
 if (isMain) {
   const port = Number(process.env.PORT ?? 3000);
-  startDemo({ appPort: port, bigcommercePort: Number(process.env.BC_SANDBOX_PORT ?? 4001) }).then(
+  startDemo({ appPort: port, bigcommercePort: Number(process.env.BC_SANDBOX_PORT ?? 4001), zohoPort: Number(process.env.ZOHO_SANDBOX_PORT ?? 4002) }).then(
     (demo) => {
       console.log(`\nThe app is running at ${demo.appUrl} on the embedded database.`);
-      console.log(`Open the sandbox BigCommerce control panel: ${demo.controlPanelUrl}\n`);
+      console.log(`Open the sandbox BigCommerce control panel: ${demo.controlPanelUrl}`);
+      console.log(`Connect Zoho from the panel; on the sandbox Zoho consent page sign in as ${ZOHO_DEMO.userEmail}.\n`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void demo.stop().then(() => process.exit(0)));
     },
     (error: unknown) => {

@@ -2,10 +2,12 @@
  * `npm run bench`: prints figures (speed, memory, API calls) for the parts whose cost matters.
  * Benchmarks measure; tests assert behaviour. Run one with `npm run bench -- <name>`.
  */
+import { benchCatalog } from './catalog.js';
 import { benchDatabase } from './database.js';
 
 const benches: Record<string, () => Promise<void>> = {
   database: benchDatabase,
+  catalog: benchCatalog,
 };
 
 const only = process.argv.slice(2);

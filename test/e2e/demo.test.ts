@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../server/db/models/index.js';
 import { startDemo, type RunningDemo } from '../../sandbox/demo.js';
+import { ZOHO_DEMO } from '../../sandbox/zoho/seed.js';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
 
 /**
@@ -49,6 +50,30 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     await page.goto(`${demo.controlPanelUrl}?user=${staff.id}`);
     const frame = page.frameLocator('#app-frame');
     await expect.poll(() => frame.locator('[data-testid="user-email"]').textContent({ timeout: 20_000 })).toBe(staff.email);
+    await page.close();
+  });
+
+  it('connects Zoho from the panel in a pop-up window, then syncs products with "Sync now"', async () => {
+    const page = await browser.newPage();
+    await page.goto(demo.controlPanelUrl);
+    const frame = page.frameLocator('#app-frame');
+    const popupOpened = page.waitForEvent('popup');
+    await frame.locator('[data-testid="zoho-connect-button"]').click({ timeout: 20_000 });
+    const popup = await popupOpened;
+    // The sandbox Zoho consent page: accept as the demo organization's user.
+    await popup.locator('li', { hasText: ZOHO_DEMO.userEmail }).getByRole('button', { name: 'Accept' }).click();
+    await popup.waitForEvent('close', { timeout: 20_000 });
+    await frame.locator('[data-testid="zoho-choose-organization"]').click({ timeout: 20_000 });
+    await expect.poll(() => frame.locator('[data-testid="zoho-organization"]').textContent({ timeout: 20_000 })).toContain('Zylker Demo');
+
+    await frame.locator('[data-testid="sync-products"]').click();
+    const flows = frame.locator('[data-testid="flows-panel"]');
+    await expect.poll(async () => (await flows.textContent({ timeout: 5_000 })) ?? '', { timeout: 60_000 }).toMatch(/Products\s*succeeded/i);
+    // The demo store now has the Zoho-only T-shirt variants and mug linked, and nothing inactive.
+    const skus = [...demo.bigcommerce.state.defaultStore.products.values()].map((p) => p.sku);
+    expect(skus).not.toContain('ZI-TEST-2');
+    expect(skus).not.toContain('SHIPPING');
+    await page.screenshot({ path: process.env.SCREENSHOT_DIR ? join(process.env.SCREENSHOT_DIR, 'demo-synced.png') : join(dataDir, 'synced.png'), fullPage: true });
     await page.close();
   });
 
