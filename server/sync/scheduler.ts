@@ -3,6 +3,7 @@ import { Schedule, ZohoConnection, scheduleId } from '../db/models/index.js';
 import type { Schedule as ScheduleSpec, Settings } from '../settings/schema.js';
 import { getSettings } from '../settings/service.js';
 import { FLOWS, type Flow } from './flows.js';
+import { scheduleStretch } from './budgetStretch.js';
 import { nextOccurrence } from './nextOccurrence.js';
 import { requestRun } from './runs.js';
 
@@ -63,9 +64,18 @@ export async function runDueSchedules(ctx: AppContext, now = new Date()): Promis
     (await ZohoConnection.find({ _id: { $in: [...new Set(due.map((d) => d.storeHash))] }, status: 'connected' }, { _id: 1 }).lean()).map((c) => c._id),
   );
   let started = 0;
+  const stretches = new Map<string, number>();
   for (const row of due) {
     const spec = JSON.parse(row.spec) as ScheduleSpec;
-    const advanced = await Schedule.updateOne({ _id: row._id, nextRunAt: row.nextRunAt }, { $set: { nextRunAt: nextOccurrence(spec, now) } });
+    // Interval schedules stretch when they would not fit the Zoho plan's daily budget.
+    let stretch = stretches.get(row.storeHash);
+    if (stretch === undefined && connected.has(row.storeHash)) {
+      stretch = await scheduleStretch(row.storeHash, await getSettings(row.storeHash));
+      stretches.set(row.storeHash, stretch);
+    }
+    const plain = nextOccurrence(spec, now);
+    const next = 'every' in spec && (stretch ?? 1) > 1 ? new Date(now.getTime() + (plain.getTime() - now.getTime()) * stretch!) : plain;
+    const advanced = await Schedule.updateOne({ _id: row._id, nextRunAt: row.nextRunAt }, { $set: { nextRunAt: next, stretch: stretch ?? 1 } });
     if (advanced.modifiedCount !== 1 || !connected.has(row.storeHash)) continue;
     const flows = row.task === RECONCILE ? await reconciledFlows(row.storeHash) : [row.task as Flow];
     for (const flow of flows) {

@@ -12,7 +12,7 @@ export const ZOHO_WEBHOOK_MODULES = {
   salesorder: { idField: 'salesorder_id', label: 'Sales order' },
   invoice: { idField: 'invoice_id', label: 'Invoice' },
   package: { idField: 'package_id', label: 'Package' },
-  shipmentorder: { idField: 'shipmentorder_id', label: 'Shipment order' },
+  shipmentorder: { idField: 'shipment_id', label: 'Shipment order' },
   purchasereceive: { idField: 'purchasereceive_id', label: 'Purchase receive' },
 } as const;
 

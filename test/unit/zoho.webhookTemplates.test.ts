@@ -30,7 +30,7 @@ describe('parseZohoEvent', () => {
       recordId: '5',
       lastModifiedTime: 't2',
     });
-    expect(parseZohoEvent({ shipmentorder: { shipmentorder_id: '6' } })).toMatchObject({ module: 'shipmentorder', recordId: '6' });
+    expect(parseZohoEvent({ shipmentorder: { shipment_id: '6' } })).toMatchObject({ module: 'shipmentorder', recordId: '6' });
   });
 
   it.each([

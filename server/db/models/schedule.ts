@@ -13,6 +13,8 @@ const scheduleSchema = new Schema(
     /** The schedule it was computed from (JSON), so a changed setting recomputes it. */
     spec: { type: String, required: true },
     nextRunAt: { type: Date, required: true },
+    /** > 1 when the interval was stretched to fit the Zoho plan's daily budget (the panel says so). */
+    stretch: { type: Number, default: 1 },
   },
   { versionKey: false },
 );
