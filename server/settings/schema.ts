@@ -92,7 +92,8 @@ export const settingsSchema = z.object({
       backfillFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
     },
   ).prefault({}),
-  contacts: flowSection({ enabled: true, schedule: { every: '15m' } }, {}).prefault({}),
+  // Optional: orders already bring each order's customer to Zoho; this syncs all customers.
+  contacts: flowSection({ enabled: false, schedule: { every: '1d' } }, {}).prefault({}),
   fulfilment: flowSection(
     { enabled: true, schedule: { every: '30m' } },
     {

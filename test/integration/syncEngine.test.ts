@@ -54,7 +54,7 @@ describe('settings', () => {
     expect((await request(h.app).get('/api/settings').set(auth(tokenA))).body.products.schedule).toEqual({ times: ['06:30', '18:30'], timeZone: 'Europe/Berlin' });
     expect((await request(h.app).get('/api/settings').set(auth(tokenB))).body.products.schedule).toEqual({ every: '1h' });
     const tasks = (await Schedule.find({ storeHash: 'enginea' }).lean()).map((s) => s.task).sort();
-    expect(tasks).toEqual(['contacts', 'orders', 'pricelists', 'products', 'reconcile', 'stock']);
+    expect(tasks).toEqual(['orders', 'pricelists', 'products', 'reconcile', 'stock']);
   });
 });
 
@@ -136,11 +136,11 @@ describe('scheduler', () => {
     const past = new Date(Date.now() - 60_000);
     await Schedule.updateMany({ storeHash: 'enginea' }, { $set: { nextRunAt: past } });
     const started = await Promise.all(Array.from({ length: 4 }, () => runDueSchedules(h.ctx)));
-    // products, pricelists, stock, orders, contacts + the reconciliation of the enabled ones
-    // (fulfilment is disabled; each joins the run already queued for its flow)
-    expect(started.reduce((a, b) => a + b, 0)).toBe(9);
+    // products, pricelists, stock, orders + the reconciliation of the same enabled flows
+    // (fulfilment and contacts are disabled; each joins the run already queued for its flow)
+    expect(started.reduce((a, b) => a + b, 0)).toBe(8);
     const runs = await SyncRun.find({ storeHash: 'enginea' }).lean();
-    expect(runs.map((r) => r.flow).sort()).toEqual(['contacts', 'orders', 'pricelists', 'products', 'stock']);
+    expect(runs.map((r) => r.flow).sort()).toEqual(['orders', 'pricelists', 'products', 'stock']);
     const rows = await Schedule.find({ storeHash: 'enginea' }).lean();
     expect(rows.every((r) => r.nextRunAt.getTime() > Date.now())).toBe(true);
   });
@@ -166,5 +166,22 @@ describe('pruning', () => {
     expect(await SyncRun.findById('old-run')).toBeNull();
     expect(await RunRecord.findById('old-rec')).toBeNull();
     expect(await SyncRun.findById('young-run')).not.toBeNull();
+  });
+});
+
+describe('schedules within the Zoho budget', () => {
+  it('stretches interval schedules that would not fit the plan’s daily calls, keeping room for orders', async () => {
+    const { scheduleStretch } = await import('../../server/sync/budgetStretch.js');
+    const { defaultSettings } = await import('../../server/settings/schema.js');
+    const { ZohoConnection } = await import('../../server/db/models/index.js');
+    await ZohoConnection.updateOne({ _id: 'enginea' }, { $set: { dailyBudget: 1000 } });
+    const settings = defaultSettings();
+    // Default schedules with nothing measured yet fit easily.
+    expect(await scheduleStretch('enginea', settings)).toBe(1);
+    // Products every 15 minutes at 20 Zoho calls a run: 1,920 calls a day against 700 usable.
+    settings.products.schedule = { every: '15m' };
+    settings.pricelists.enabled = settings.stock.enabled = settings.contacts.enabled = settings.fulfilment.enabled = false;
+    await SyncRun.create({ _id: 'costly', storeHash: 'enginea', flow: 'products', trigger: 'schedule', status: 'succeeded', queuedAt: new Date(), apiCalls: { zoho: 20, bigcommerce: 0 } });
+    expect(await scheduleStretch('enginea', settings)).toBeCloseTo(2.8, 1);
   });
 });
