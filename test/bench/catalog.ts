@@ -40,7 +40,6 @@ interface Figures {
 const ZOHO_PAGE = 200;
 const zohoApiCalls = (zoho: { state: { calls: Map<string, number> } }) =>
   [...zoho.state.calls.entries()].filter(([k]) => k.includes('/inventory/v1/')).reduce((n, [, c]) => n + c, 0);
-const BC_PAGE = 250;
 
 async function benchSize(items: number, quota: number, windowMs: number): Promise<Figures[]> {
   const client = { clientId: '1000.BENCH', clientSecret: 'bench-secret' };
