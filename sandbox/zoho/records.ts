@@ -71,6 +71,9 @@ export interface ZohoItem extends Timestamps {
   attribute_option_name2?: string;
   attribute_option_name3?: string;
   image?: ItemImage;
+  /** The item's category (Zoho Inventory's item categories; stored as given, no category registry). */
+  category_id?: string;
+  category_name?: string;
   custom_fields: CustomField[];
 }
 

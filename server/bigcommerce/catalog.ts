@@ -1,6 +1,6 @@
 import { Priority } from '../sync/priority.js';
 import type { BigCommerceClient, Query } from './client.js';
-import { summarizeError } from './errors.js';
+import { BigCommerceApiError, summarizeError } from './errors.js';
 
 /**
  * Catalog, inventory, price lists and store reads and writes that are not batch updates (those
@@ -76,6 +76,61 @@ export async function createProduct(
   return res.status === 207
     ? { product: res.body.data, warning: summarizeError(errors?.title ?? 'partly saved', errors?.errors) }
     : { product: res.body.data };
+}
+
+export interface BcCategory {
+  id: number;
+  parent_id: number;
+  name: string;
+  [field: string]: unknown;
+}
+
+export interface BcProductImage {
+  id: number;
+  product_id: number;
+  is_thumbnail: boolean;
+  [field: string]: unknown;
+}
+
+/**
+ * Categories through `/v3/catalog/categories` (deprecated for multi-storefront stores but kept
+ * working, and the one categories API the reference files describe), e.g. `{ parent_id: 0 }`.
+ */
+export async function listCategories(client: BigCommerceClient, query: Query = {}, options: Options = {}): Promise<BcCategory[]> {
+  const all: BcCategory[] = [];
+  for await (const page of client.paginateV3<BcCategory>('/catalog/categories', { query, priority: options.priority ?? Priority.scheduled })) all.push(...page);
+  return all;
+}
+
+export async function createCategory(client: BigCommerceClient, input: { parent_id: number; name: string; is_visible?: boolean }, options: Options = {}): Promise<BcCategory> {
+  return (await client.v3<BcCategory>('POST', '/catalog/categories', { body: input, priority: options.priority ?? Priority.scheduled })).data;
+}
+
+/**
+ * Uploads an image file to a product (`multipart/form-data`, the file in `image_file`): how an
+ * image that needs a token to download (Zoho's) reaches BigCommerce. Not retried on an ambiguous
+ * failure (a POST): a second try could add the image twice.
+ */
+export async function uploadProductImage(
+  client: BigCommerceClient,
+  productId: number,
+  file: { bytes: Uint8Array; filename: string; contentType: string },
+  fields: { is_thumbnail?: boolean; description?: string; sort_order?: number } = {},
+  options: Options = {},
+): Promise<BcProductImage> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.set(name, String(value));
+  form.set('image_file', new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), file.filename);
+  return (await client.v3<BcProductImage>('POST', `/catalog/products/${productId}/images`, { body: form, priority: options.priority ?? Priority.scheduled })).data;
+}
+
+/** Deletes a product image; one already gone counts as deleted. */
+export async function deleteProductImage(client: BigCommerceClient, productId: number, imageId: number, options: Options = {}): Promise<void> {
+  try {
+    await client.request('DELETE', `/v3/catalog/products/${productId}/images/${imageId}`, { priority: options.priority ?? Priority.scheduled });
+  } catch (error) {
+    if (!(error instanceof BigCommerceApiError && error.status === 404)) throw error;
+  }
 }
 
 /** Inventory locations (location 1 is the default). */

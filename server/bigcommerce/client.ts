@@ -112,10 +112,12 @@ export class BigCommerceClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const url = this.url(path, options.query);
     const hasBody = options.body !== undefined;
+    // A FormData body (an image upload) is sent as multipart: fetch writes its content type and boundary.
+    const form = options.body instanceof FormData ? options.body : undefined;
     const headers: Record<string, string> = {
       'x-auth-token': this.options.accessToken,
       accept: 'application/json',
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(hasBody && !form ? { 'content-type': 'application/json' } : {}),
     };
     let retries = 0;
     let throttles = 0;
@@ -128,7 +130,7 @@ export class BigCommerceClient {
         response = await this.fetchImpl(url, {
           method,
           headers,
-          body: hasBody ? JSON.stringify(options.body) : undefined,
+          body: form ?? (hasBody ? JSON.stringify(options.body) : undefined),
           signal: AbortSignal.timeout(timeoutMs),
         });
         text = await response.text();

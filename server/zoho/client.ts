@@ -40,6 +40,14 @@ interface Outcome {
   message: string;
   body: Record<string, unknown> | undefined;
   token: AccessToken;
+  /** A binary answer (an image): its bytes and type, when the call asked for them. */
+  file?: ZohoFile;
+}
+
+/** What a binary GET returns. */
+export interface ZohoFile {
+  bytes: Buffer;
+  contentType: string;
 }
 
 export const ZOHO_PAGE_SIZE = 200;
@@ -94,6 +102,18 @@ export class ZohoClient {
   }
 
   async request<T extends object = Record<string, unknown>>(method: Method, path: string, options: ZohoCallOptions): Promise<ZohoEnvelope & T> {
+    return (await this.call(method, path, options, false)).body as unknown as ZohoEnvelope & T;
+  }
+
+  /**
+   * A binary GET (an item's image, which needs our token): the same pacing, budget, token renewal
+   * and retries as any call, and counted as one. Zoho's errors still come as its JSON envelope.
+   */
+  async download(path: string, options: ZohoCallOptions): Promise<ZohoFile> {
+    return (await this.call('GET', path, options, true)).file!;
+  }
+
+  private async call(method: Method, path: string, options: ZohoCallOptions, binary: boolean): Promise<Outcome> {
     const { priority } = options;
     const retry = this.runtime.options;
     if (options.organization !== false && !this.organizationId) {
@@ -105,12 +125,12 @@ export class ZohoClient {
     let front = false;
     for (;;) {
       this.budget.check(priority);
-      const outcome = await this.limiter.run(priority, () => this.send(method, path, options), front);
+      const outcome = await this.limiter.run(priority, () => this.send(method, path, options, binary), front);
       // A retried call goes ahead of its queue: it has waited already.
       front = true;
       const { status, code, message } = outcome;
-      if (status >= 200 && status < 300 && (code === undefined || code === 0) && outcome.body) {
-        return outcome.body as unknown as ZohoEnvelope & T;
+      if (status >= 200 && status < 300 && (code === undefined || code === 0) && (binary ? outcome.file : outcome.body)) {
+        return outcome;
       }
       // 57 (or a bare 401) means the token; other codes sent with 401 (6041: not a member of the organization) do not.
       if (code === ZohoErrorCode.notAuthorized || code === ZohoErrorCode.invalidToken || (status === 401 && code === undefined)) {
@@ -139,7 +159,7 @@ export class ZohoClient {
     }
   }
 
-  private async send(method: Method, path: string, options: ZohoCallOptions): Promise<Outcome> {
+  private async send(method: Method, path: string, options: ZohoCallOptions, binary = false): Promise<Outcome> {
     const token = await this.runtime.tokens.get(this.storeHash);
     const url = new URL(`${this.apiBase}${path.startsWith('/') ? path : `/${path}`}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -147,7 +167,7 @@ export class ZohoClient {
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
     }
     if (options.organization !== false) url.searchParams.set('organization_id', this.organizationId!);
-    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token.token}`, accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token.token}`, accept: binary ? '*/*' : 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -161,6 +181,18 @@ export class ZohoClient {
       return { status: 0, code: undefined, message: `Zoho could not be reached: ${String(error)}`, body: undefined, token };
     }
     this.callsMade++;
+    const contentType = response.headers.get('content-type') ?? '';
+    if (binary && response.ok && !/json/i.test(contentType)) {
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(await response.arrayBuffer());
+      } catch (error) {
+        return { status: 0, code: undefined, message: `Zoho's answer was cut short: ${String(error)}`, body: undefined, token };
+      } finally {
+        this.budget.record('call');
+      }
+      return { status: response.status, code: undefined, message: 'success', body: undefined, token, file: { bytes, contentType: contentType.split(';')[0]!.trim() } };
+    }
     const text = await response.text();
     this.budget.record(response.status === 429 ? 'throttled' : 'call');
     const envelope = readEnvelope(text);

@@ -75,4 +75,86 @@ describe('planProducts', () => {
     const ops = plan({ items: [item({})], bigcommerceSkus: new Map([['MUG', { productId: 1, productLevel: true }]]), settings: keepDescriptions });
     expect((ops[0] as { fields: Record<string, unknown> }).fields).not.toHaveProperty('description');
   });
+
+  describe('images (Zoho owns them by default)', () => {
+    const pictured = (over: Partial<ZohoItem> = {}) => item({ image_id: 'img1', image_name: 'mug.png', ...over });
+    const linked = (over: Partial<LinkRow> = {}): LinkRow => ({
+      _id: 's:product:i1',
+      entity: 'product',
+      zohoId: 'i1',
+      bigcommerceId: '5',
+      sku: 'MUG',
+      hash: hashOf({ name: 'Mug', sku: 'MUG', price: 9.5, description: 'A mug' }),
+      hidden: false,
+      ...over,
+    });
+
+    it('a new product gets its Zoho image, downloaded from the item', () => {
+      const [op] = plan({ items: [pictured()] });
+      expect(op).toMatchObject({ kind: 'create', image: { action: 'set', source: { path: '/items/i1/image', key: 'img1:mug.png', filename: 'mug.png' } } });
+      expect((op as { image: { replaceImageId?: number } }).image.replaceImageId).toBeUndefined();
+    });
+
+    it('the same Zoho image is not uploaded again; a new one replaces the one the app uploaded, without a product write', () => {
+      const link = linked({ imageKey: 'img1:mug.png', imageHash: 'bytes1', bigcommerceImageId: '40' });
+      expect(kinds(plan({ items: [pictured()], links: [link] }))).toEqual(['unchanged:i1']);
+      const [op] = plan({ items: [pictured({ image_id: 'img2', image_name: 'mug-blue.png' })], links: [link] });
+      expect(op).toMatchObject({ kind: 'update', fields: {}, variants: [], image: { action: 'set', source: { key: 'img2:mug-blue.png' }, replaceImageId: 40, knownHash: 'bytes1' } });
+    });
+
+    it('Zoho’s document id identifies the image when it is given', () => {
+      const [op] = plan({ items: [pictured({ image_document_id: 'doc9' })] });
+      expect(op).toMatchObject({ image: { source: { key: 'doc9:mug.png' } } });
+    });
+
+    it('an image Zoho no longer has comes off; one remembered as not downloadable is not asked for again', () => {
+      expect(plan({ items: [item({})], links: [linked({ imageKey: 'img1:mug.png', bigcommerceImageId: '40' })] })).toMatchObject([
+        { kind: 'update', fields: {}, image: { action: 'remove', imageId: 40 } },
+      ]);
+      expect(kinds(plan({ items: [pictured()], links: [linked({ imageKey: 'img1:mug.png' })] }))).toEqual(['unchanged:i1']);
+    });
+
+    it('an item group takes the group’s own image, else its first active variant’s', () => {
+      const members = ['S', 'M'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
+      const group = { group_id: 'g1', group_name: 'T-Shirt', attributes: [{ name: 'Size' }] };
+      const withGroupImage = plan({ items: members, groups: new Map([['g1', { ...group, image_id: 'gi', image_name: 'tee.png' }]]) });
+      expect(withGroupImage[0]).toMatchObject({ image: { source: { path: '/itemgroups/g1/image', key: 'gi:tee.png' } } });
+      members[1]!.image_id = 'mi';
+      members[1]!.image_name = 'tee-m.png';
+      const fromVariant = plan({ items: members, groups: new Map([['g1', group]]) });
+      expect(fromVariant[0]).toMatchObject({ image: { source: { path: '/items/tM/image', key: 'mi:tee-m.png' } } });
+    });
+
+    it('nothing about images when BigCommerce keeps its own', () => {
+      const keepImages = { ...settings, zohoOwns: { ...settings.zohoOwns, images: false } };
+      expect(plan({ items: [pictured()], settings: keepImages })[0]).not.toHaveProperty('image', expect.anything());
+      expect(kinds(plan({ items: [item({})], links: [linked({ imageKey: 'old', bigcommerceImageId: '40' })], settings: keepImages }))).toEqual(['unchanged:i1']);
+    });
+  });
+
+  describe('categories', () => {
+    it('the Zoho category travels with the product by name, and a changed category is a change', () => {
+      const [created] = plan({ items: [item({ category_name: ' Kitchen ' })] });
+      expect(created).toMatchObject({ kind: 'create', category: 'Kitchen' });
+      const hash = (created as { hash: string }).hash;
+      const link: LinkRow = { _id: 's:product:i1', entity: 'product', zohoId: 'i1', bigcommerceId: '5', sku: 'MUG', hash, hidden: false };
+      expect(kinds(plan({ items: [item({ category_name: 'Kitchen' })], links: [link] }))).toEqual(['unchanged:i1']);
+      expect(plan({ items: [item({ category_name: 'Dining' })], links: [link] })).toMatchObject([{ kind: 'update', category: 'Dining' }]);
+    });
+
+    it('an item group takes the group’s category, else its variants’', () => {
+      const members = [item({ item_id: 'tS', sku: 'TS-S', group_id: 'g1', attribute_option_name1: 'S', category_name: 'Apparel' })];
+      const group = { group_id: 'g1', group_name: 'T-Shirt', attributes: [{ name: 'Size' }] };
+      expect(plan({ items: members, groups: new Map([['g1', group]]) })[0]).toMatchObject({ category: 'Apparel' });
+      expect(plan({ items: members, groups: new Map([['g1', { ...group, category_name: 'Tops' }]]) })[0]).toMatchObject({ category: 'Tops' });
+    });
+
+    it('no category when BigCommerce keeps its own, and the hash is the same as without one', () => {
+      const keepCategories = { ...settings, zohoOwns: { ...settings.zohoOwns, categories: false } };
+      const [withCategory] = plan({ items: [item({ category_name: 'Kitchen' })], settings: keepCategories });
+      const [without] = plan({ items: [item({})] });
+      expect((withCategory as { category?: string }).category).toBeUndefined();
+      expect((withCategory as { hash: string }).hash).toBe((without as { hash: string }).hash);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { invalidState, invalidValue } from '../errors.js';
+import { invalidState, invalidValue, notFound } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { GroupAttribute, ZohoItem, ZohoItemGroup } from '../records.js';
 import { createItem, deleteItem, itemInUse, readItemChanges, serializeItem } from './items.js';
@@ -42,6 +42,8 @@ const GROUP_ITEM_KEYS = [
   'image_id',
   'image_name',
   'image_type',
+  'category_id',
+  'category_name',
 ] as const;
 
 export const groupItems = (org: ZohoOrg, group: ZohoItemGroup) => [...org.items.values()].filter((i) => i.group_id === group.group_id);
@@ -165,6 +167,14 @@ export function itemGroupsRoutes(): Router {
   router.get('/itemgroups/:group_id', (req, res) => {
     const org = orgOf(res);
     ok(res, 200, 'success', { item_group: serializeItemGroup(org, org.get(org.itemGroups, req.params.group_id, 'Item group')) });
+  });
+
+  // Not in itemgroups.yml (unconfirmed): a group's own image, read as GET /items/{id}/image reads an item's.
+  router.get('/itemgroups/:group_id/image', (req, res) => {
+    const org = orgOf(res);
+    const group = org.get(org.itemGroups, req.params.group_id, 'Item group');
+    if (!group.image) throw notFound('Image');
+    res.status(200).type(group.image.contentType).send(group.image.bytes);
   });
 
   router.put('/itemgroups/:group_id', (req, res) => {

@@ -16,6 +16,12 @@ const linkSchema = new Schema(
     sku: { type: String },
     hash: { type: String, default: '' },
     hidden: { type: Boolean, default: false },
+    /** Products: the Zoho image last uploaded (its id and name), so it is downloaded only when it changes. */
+    imageKey: { type: String },
+    /** Products: a hash of that image's bytes (a renamed but identical image is not uploaded again). */
+    imageHash: { type: String },
+    /** Products: the BigCommerce image the app uploaded, deleted when Zoho's image is replaced. */
+    bigcommerceImageId: { type: String },
     updatedAt: { type: Date },
   },
   { versionKey: false },

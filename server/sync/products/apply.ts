@@ -1,13 +1,18 @@
 import { updateProducts, updateVariants, type RecordResult } from '../../bigcommerce/batches.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { Link, linkId } from '../../db/models/index.js';
+import type { ZohoClient } from '../../zoho/client.js';
 import type { Priority } from '../priority.js';
 import type { RunReporter } from '../reporter.js';
+import { resolveCategories } from './categories.js';
+import { applyImages, type ImageWork } from './images.js';
 import type { ProductOperation, VariantPlan } from './plan.js';
 
 interface ApplyContext {
   storeHash: string;
   bc: BigCommerceClient;
+  /** Downloads Zoho's images (each a Zoho call). */
+  zoho: ZohoClient;
   reporter: RunReporter;
   priority: Priority;
   /** Between batches: keeps the run's locks alive. */
@@ -18,12 +23,16 @@ type LinkWrite = { zohoId: string; entity: 'product' | 'variant'; bigcommerceId:
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+type Written = Extract<ProductOperation, { kind: 'create' | 'adopt' | 'update' }>;
+
 /**
  * Executes a products plan in the largest batches BigCommerce allows: creates one by one (each
  * link saved at once, so a killed run adopts rather than duplicates what it created), updates and
- * hides ten products per call, variants fifty per call; links written in bulk per batch.
+ * hides ten products per call, variants fifty per call; links written in bulk per batch. Categories
+ * are found (or created) before the writes that name them; images follow the product writes.
+ * Returns a note for the run when some work had to wait (images, for Zoho's daily budget).
  */
-export async function applyProducts(ops: ProductOperation[], a: ApplyContext): Promise<void> {
+export async function applyProducts(ops: ProductOperation[], a: ApplyContext): Promise<string | undefined> {
   for (const op of ops) {
     if (op.kind === 'unchanged') await a.reporter.record({ entity: 'product', operation: 'unchanged', zohoId: op.zohoId, sku: op.sku, name: op.name });
     else if (op.kind === 'skip' || op.kind === 'conflict') {
@@ -31,9 +40,31 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
     }
   }
 
+  const categories = await resolveCategories(
+    a.bc,
+    ops.flatMap((op) => ('category' in op && op.category ? [op.category] : [])),
+    a.priority,
+  );
+  for (const [name, reason] of categories.failures) {
+    await a.reporter.record({ entity: 'category', operation: 'fail', name, reason: `BigCommerce category "${name}" could not be found or created: ${reason}` });
+  }
+  // The product's categories (Zoho owns them), and the hash to save: none when its category is
+  // missing, so that the next run writes the product again.
+  const categoryFields = (op: Written) => {
+    const id = op.category ? categories.ids.get(op.category) : undefined;
+    return id === undefined ? {} : { categories: [id] };
+  };
+  const savedHash = (op: Written) => (op.category && !categories.ids.has(op.category) ? '' : op.hash);
+
+  const images: ImageWork[] = [];
+  const imageWork = (op: Written, productId: number) => {
+    if (op.image) images.push({ zohoId: op.zohoId, name: op.name, sku: op.sku, productId, change: op.image });
+  };
+
   for (const op of ops) {
     if (op.kind !== 'create') continue;
-    await createProduct(op, a);
+    const productId = await createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a);
+    if (productId !== undefined) imageWork(op, productId);
   }
 
   // Product-level updates (adopt, update, show, hide) in batches of ten.
@@ -41,8 +72,7 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   const writes: Write[] = [];
   for (const op of ops) {
     if (op.kind === 'hide') writes.push({ op, body: { id: op.productId, is_visible: false } });
-    else if ((op.kind === 'adopt' || op.kind === 'update') && Object.keys(op.fields).length) writes.push({ op, body: { id: op.productId, ...op.fields } });
-    else if (op.kind === 'adopt' || op.kind === 'update') writes.push({ op, body: { id: op.productId } });
+    else if (op.kind === 'adopt' || op.kind === 'update') writes.push({ op, body: { id: op.productId, ...op.fields, ...categoryFields(op) } });
   }
   const toSend = writes.filter((w) => Object.keys(w.body).length > 1);
   const results = new Map<Write, RecordResult>();
@@ -67,16 +97,19 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
       await a.reporter.record({ entity: 'product', operation: 'hide', zohoId: op.zohoId, sku: op.sku, bigcommerceId: String(op.productId) });
       continue;
     }
-    links.push({ zohoId: op.zohoId, entity: 'product', bigcommerceId: op.productId, sku: op.sku || undefined, hash: op.hash, hidden: false });
+    links.push({ zohoId: op.zohoId, entity: 'product', bigcommerceId: op.productId, sku: op.sku || undefined, hash: savedHash(op), hidden: false });
     if (op.variants.length) variantWork.push({ op, variants: op.variants });
+    imageWork(op, op.productId);
     const operation = op.kind === 'adopt' ? 'adopt' : op.show ? 'show' : 'update';
     await a.reporter.record({ entity: 'product', operation, zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(op.productId) });
   }
   await saveLinks(a.storeHash, links);
   await applyVariants(variantWork, a);
+  return images.length ? applyImages(images, a) : undefined;
 }
 
-async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<void> {
+/** Creates one product and links it at once; its id, or undefined when BigCommerce refused it. */
+async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<number | undefined> {
   const body = op.variants.length
     ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) }
     : op.fields;
@@ -91,8 +124,10 @@ async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, 
     }
     await saveLinks(a.storeHash, links);
     await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(product.id) });
+    return product.id;
   } catch (error) {
     await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
+    return undefined;
   }
 }
 

@@ -20,10 +20,30 @@ export interface VariantPlan {
   active: boolean;
 }
 
+/** Where Zoho serves a product's image (it needs our token: downloaded, then uploaded) and what identifies it. */
+export interface ImageSource {
+  /** Zoho API path: `/items/{id}/image`, or `/itemgroups/{id}/image` for a group's own image. */
+  path: string;
+  /** Zoho's identity of the image (document or image id, and name): a new key means a new image. */
+  key: string;
+  filename: string;
+}
+
+/** What happens to the product's image: Zoho's (new) image put on it, or the app's image taken off. */
+export type ImageChange =
+  | { action: 'set'; source: ImageSource; replaceImageId?: number; knownHash?: string }
+  | { action: 'remove'; imageId: number };
+
+/** Media that ride along with a product write: Zoho's image and category (by name; apply finds its id). */
+interface Media {
+  image?: ImageChange;
+  category?: string;
+}
+
 export type ProductOperation =
-  | { kind: 'create'; zohoId: string; sku: string; name: string; fields: ProductFields; variants: VariantPlan[]; hash: string }
-  | { kind: 'adopt'; zohoId: string; sku: string; name: string; productId: number; fields: ProductFields; variants: VariantPlan[]; hash: string }
-  | { kind: 'update'; zohoId: string; sku: string; name: string; productId: number; fields: ProductFields; variants: VariantPlan[]; hash: string; show: boolean }
+  | ({ kind: 'create'; zohoId: string; sku: string; name: string; fields: ProductFields; variants: VariantPlan[]; hash: string } & Media)
+  | ({ kind: 'adopt'; zohoId: string; sku: string; name: string; productId: number; fields: ProductFields; variants: VariantPlan[]; hash: string } & Media)
+  | ({ kind: 'update'; zohoId: string; sku: string; name: string; productId: number; fields: ProductFields; variants: VariantPlan[]; hash: string; show: boolean } & Media)
   | { kind: 'hide'; zohoId: string; sku?: string; name?: string; productId: number }
   | { kind: 'unchanged'; zohoId: string; sku: string; name: string }
   | { kind: 'skip'; zohoId: string; sku?: string; name: string; reason: string }
@@ -64,6 +84,37 @@ function ownedFields(item: ZohoItem, owns: Settings['products']['zohoOwns']): Pr
   }
   return fields;
 }
+
+type ImageFields = Pick<ZohoItem, 'image_id' | 'image_name' | 'image_document_id'>;
+
+/** Zoho's identity of a record's image, or undefined when it has none. */
+export function imageKeyOf(record: ImageFields): string | undefined {
+  const id = record.image_document_id || record.image_id;
+  if (!id && !record.image_name) return undefined;
+  return [id, record.image_name].filter(Boolean).join(':');
+}
+
+const imageSource = (path: string, record: ImageFields, fallbackName: string): ImageSource | undefined => {
+  const key = imageKeyOf(record);
+  return key ? { path, key, filename: record.image_name || fallbackName } : undefined;
+};
+
+/**
+ * Zoho owns images: its image goes on the product when its identity differs from the one last
+ * uploaded; when Zoho has none any more, the image the app uploaded comes off. The merchant's own
+ * images are never touched.
+ */
+function imageChange(source: ImageSource | undefined, link: LinkRow | undefined, owns: boolean): ImageChange | undefined {
+  if (!owns) return undefined;
+  const uploaded = link?.bigcommerceImageId ? Number(link.bigcommerceImageId) : undefined;
+  if (source) return source.key === link?.imageKey ? undefined : { action: 'set', source, replaceImageId: uploaded, knownHash: link?.imageHash };
+  return uploaded ? { action: 'remove', imageId: uploaded } : undefined;
+}
+
+const categoryOf = (record: { category_name?: string }) => record.category_name?.trim() || undefined;
+
+/** The category is part of what was written (its name: the id is found when applying). */
+const withCategory = <T extends object>(value: T, category: string | undefined) => (category ? { ...value, category } : value);
 
 /** What BigCommerce needs to create a product that Zoho does not say (type, weight). */
 const creationDefaults = (visible: boolean) => ({ type: 'physical', weight: 0, is_visible: visible });
@@ -117,10 +168,18 @@ export function planProducts(input: PlanInput): ProductOperation[] {
     }
     const sku = item.sku!;
     const fields = ownedFields(item, settings.zohoOwns);
-    const hash = hashOf(fields);
+    const category = settings.zohoOwns.categories ? categoryOf(item) : undefined;
+    const hash = hashOf(withCategory(fields, category));
+    const image = imageChange(imageSource(`/items/${item.item_id}/image`, item, `${item.item_id}.jpg`), link, settings.zohoOwns.images);
     if (link) {
-      if (link.hash === hash && !link.hidden) ops.push({ kind: 'unchanged', zohoId: item.item_id, sku, name: item.name });
-      else ops.push({ kind: 'update', zohoId: item.item_id, sku, name: item.name, productId: Number(link.bigcommerceId), fields: link.hidden ? { ...fields, is_visible: true } : fields, variants: [], hash, show: link.hidden });
+      const productId = Number(link.bigcommerceId);
+      if (link.hash === hash && !link.hidden) {
+        // Only the image changed: no product write, just the image.
+        if (image) ops.push({ kind: 'update', zohoId: item.item_id, sku, name: item.name, productId, fields: {}, variants: [], hash, show: false, image });
+        else ops.push({ kind: 'unchanged', zohoId: item.item_id, sku, name: item.name });
+      } else {
+        ops.push({ kind: 'update', zohoId: item.item_id, sku, name: item.name, productId, fields: link.hidden ? { ...fields, is_visible: true } : fields, variants: [], hash, show: link.hidden, image, category });
+      }
       continue;
     }
     const owner = input.bigcommerceSkus.get(sku);
@@ -130,9 +189,9 @@ export function planProducts(input: PlanInput): ProductOperation[] {
     } else if (owner && !owner.productLevel) {
       ops.push({ kind: 'conflict', zohoId: item.item_id, sku, name: item.name, reason: `SKU ${sku} belongs to a variant of BigCommerce product ${owner.productId}` });
     } else if (owner) {
-      ops.push({ kind: 'adopt', zohoId: item.item_id, sku, name: item.name, productId: owner.productId, fields, variants: [], hash });
+      ops.push({ kind: 'adopt', zohoId: item.item_id, sku, name: item.name, productId: owner.productId, fields, variants: [], hash, image, category });
     } else {
-      ops.push({ kind: 'create', zohoId: item.item_id, sku, name: item.name, fields: { ...creationDefaults(settings.createVisible), ...withRequired(fields, item) }, variants: [], hash });
+      ops.push({ kind: 'create', zohoId: item.item_id, sku, name: item.name, fields: { ...creationDefaults(settings.createVisible), ...withRequired(fields, item) }, variants: [], hash, image, category });
     }
   }
 
@@ -175,15 +234,27 @@ export function planProducts(input: PlanInput): ProductOperation[] {
     if (settings.zohoOwns.name) productFields.name = name;
     if (settings.zohoOwns.description && group?.description !== undefined) productFields.description = group.description;
     if (settings.zohoOwns.price) productFields.price = Math.min(...active.map((m) => number(m.rate) ?? 0));
-    const hash = hashOf({ productFields, variants: variants.map((v) => v.hash) });
+    const category = settings.zohoOwns.categories ? ((group && categoryOf(group)) ?? active.map(categoryOf).find(Boolean)) : undefined;
+    const hash = hashOf(withCategory({ productFields, variants: variants.map((v) => v.hash) }, category));
     const variantChanged = variants.some((v) => links.get(`variant:${v.zohoId}`)?.hash !== v.hash);
+    // The group's own image; failing that, the first active variant's.
+    const withImage = active.find((m) => imageKeyOf(m));
+    const source =
+      (group && imageSource(`/itemgroups/${groupId}/image`, group, `${groupId}.jpg`)) ??
+      (withImage && imageSource(`/items/${withImage.item_id}/image`, withImage, `${withImage.item_id}.jpg`));
+    const image = imageChange(source, link, settings.zohoOwns.images);
     if (link) {
-      if (link.hash === hash && !link.hidden && !variantChanged) ops.push({ kind: 'unchanged', zohoId, sku: '', name });
-      else ops.push({ kind: 'update', zohoId, sku: '', name, productId: Number(link.bigcommerceId), fields: link.hidden ? { ...productFields, is_visible: true } : productFields, variants, hash, show: link.hidden });
+      const productId = Number(link.bigcommerceId);
+      if (link.hash === hash && !link.hidden && !variantChanged) {
+        if (image) ops.push({ kind: 'update', zohoId, sku: '', name, productId, fields: {}, variants: [], hash, show: false, image });
+        else ops.push({ kind: 'unchanged', zohoId, sku: '', name });
+      } else {
+        ops.push({ kind: 'update', zohoId, sku: '', name, productId, fields: link.hidden ? { ...productFields, is_visible: true } : productFields, variants, hash, show: link.hidden, image, category });
+      }
       continue;
     }
     const owner = variants.map((v) => input.bigcommerceSkus.get(v.sku)).find((o) => o && !o.productLevel);
-    if (owner) ops.push({ kind: 'adopt', zohoId, sku: '', name, productId: owner.productId, fields: productFields, variants, hash });
+    if (owner) ops.push({ kind: 'adopt', zohoId, sku: '', name, productId: owner.productId, fields: productFields, variants, hash, image, category });
     else {
       ops.push({
         kind: 'create',
@@ -193,6 +264,8 @@ export function planProducts(input: PlanInput): ProductOperation[] {
         fields: { ...creationDefaults(settings.createVisible), name, price: productFields.price ?? 0, ...productFields, inventory_tracking: 'variant' },
         variants,
         hash,
+        image,
+        category,
       });
     }
   }

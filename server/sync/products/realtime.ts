@@ -67,7 +67,10 @@ export async function syncProductFromWebhook(ctx: AppContext, storeHash: string,
       // Not a complete read, but the record itself was read: if it went inactive, the plan hides it.
       ops = planProducts({ items, groups, links, bigcommerceSkus, settings: settings.products, complete: false });
     }
-    await applyProducts(ops, { storeHash, bc, reporter, priority: Priority.realtime, heartbeat: async () => {} });
+    const callsRead = zoho.callsMade;
+    await applyProducts(ops, { storeHash, bc, zoho, reporter, priority: Priority.realtime, heartbeat: async () => {} });
+    // Image downloads are Zoho calls too.
+    reporter.addApiCalls('zoho', zoho.callsMade - callsRead);
     reporter.addApiCalls('bigcommerce', bc.callCount);
   });
 }

@@ -12,8 +12,10 @@ export interface ZohoItem {
   attribute_option_name1?: string;
   attribute_option_name2?: string;
   attribute_option_name3?: string;
+  image_id?: string;
   image_name?: string;
   image_document_id?: string;
+  category_id?: string;
   category_name?: string;
   weight?: number | string;
   length?: number | string;
@@ -32,6 +34,11 @@ export interface ZohoItemGroup {
   attribute_name1?: string;
   attribute_name2?: string;
   attribute_name3?: string;
+  image_id?: string;
+  image_name?: string;
+  image_document_id?: string;
+  category_id?: string;
+  category_name?: string;
 }
 
 /** A BigCommerce product or variant found by SKU (for adoption on the first run). */
@@ -51,4 +58,8 @@ export interface LinkRow {
   sku?: string;
   hash: string;
   hidden: boolean;
+  /** Products: the Zoho image last put on the product, its bytes' hash and the BigCommerce image made from it. */
+  imageKey?: string;
+  imageHash?: string;
+  bigcommerceImageId?: string;
 }
