@@ -14,7 +14,7 @@ import { startTestHarness, type TestHarness } from '../support/testApp.js';
  * finishes with every item in BigCommerce exactly once, as an uninterrupted run would.
  */
 const STORE = 'crashstore';
-const ITEMS = 40;
+const ITEMS = 150;
 let h: TestHarness;
 let store: SimStore;
 const workers: ChildProcess[] = [];

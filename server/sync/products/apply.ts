@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { updateProducts, updateVariants, type RecordResult } from '../../bigcommerce/batches.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { Link, linkId } from '../../db/models/index.js';
@@ -23,11 +24,15 @@ type LinkWrite = { zohoId: string; entity: 'product' | 'variant'; bigcommerceId:
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Creates in flight at once, and how many are linked per database write. */
+const CREATE_CONCURRENCY = 8;
+const CREATE_CHUNK = 50;
+
 type Written = Extract<ProductOperation, { kind: 'create' | 'adopt' | 'update' }>;
 
 /**
- * Executes a products plan in the largest batches BigCommerce allows: creates one by one (each
- * link saved at once, so a killed run adopts rather than duplicates what it created), updates and
+ * Executes a products plan in the largest batches BigCommerce allows: creates several at a time
+ * (links saved per chunk; a killed run adopts rather than duplicates what it created), updates and
  * hides ten products per call, variants fifty per call; links written in bulk per batch. Categories
  * are found (or created) before the writes that name them; images follow the product writes.
  * Returns a note for the run when some work had to wait (images, for Zoho's daily budget).
@@ -61,10 +66,22 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
     if (op.image) images.push({ zohoId: op.zohoId, name: op.name, sku: op.sku, productId, change: op.image });
   };
 
-  for (const op of ops) {
-    if (op.kind !== 'create') continue;
-    const productId = await createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a);
-    if (productId !== undefined) imageWork(op, productId);
+  // Creates: several in flight (the client's limiter paces them to the store's quota), links
+  // saved per chunk. A run killed mid-chunk loses at most a chunk of links, and the next run
+  // adopts those products by SKU instead of creating them again.
+  const creates = ops.filter((op): op is Extract<ProductOperation, { kind: 'create' }> => op.kind === 'create');
+  const queue = new PQueue({ concurrency: CREATE_CONCURRENCY });
+  for (let i = 0; i < creates.length; i += CREATE_CHUNK) {
+    const chunk = creates.slice(i, i + CREATE_CHUNK);
+    const created = await Promise.all(chunk.map((op) => queue.add(() => createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a))));
+    await saveLinks(a.storeHash, created.flatMap((c) => c?.links ?? []));
+    for (const [n, c] of created.entries()) {
+      const op = chunk[n]!;
+      if (!c) continue;
+      await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(c.productId) });
+      imageWork(op, c.productId);
+    }
+    await a.heartbeat();
   }
 
   // Product-level updates (adopt, update, show, hide) in batches of ten.
@@ -108,8 +125,8 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   return images.length ? applyImages(images, a) : undefined;
 }
 
-/** Creates one product and links it at once; its id, or undefined when BigCommerce refused it. */
-async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<number | undefined> {
+/** Creates one product; its id and the links to save, or undefined when BigCommerce refused it (recorded). */
+async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<{ productId: number; links: LinkWrite[] } | undefined> {
   const body = op.variants.length
     ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) }
     : op.fields;
@@ -122,9 +139,7 @@ async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, 
       const id = bySku.get(v.sku);
       if (id) links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: id, parentId: product.id, sku: v.sku, hash: v.hash, hidden: false });
     }
-    await saveLinks(a.storeHash, links);
-    await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(product.id) });
-    return product.id;
+    return { productId: product.id, links };
   } catch (error) {
     await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
     return undefined;
