@@ -8,9 +8,12 @@ import { RUN_JOB } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';
 import { ZOHO_EVENT_JOB } from '../zoho/webhookIntake.js';
 import { ENSURE_WEBHOOKS_JOB, runEnsureWebhooksJob } from '../bigcommerce/webhooks.js';
-import { ORDER_EVENT_JOB, type BigCommerceEventJobData } from '../bigcommerce/webhookDelivery.js';
+import { INVENTORY_EVENT_JOB, ORDER_EVENT_JOB, type BigCommerceEventJobData } from '../bigcommerce/webhookDelivery.js';
 import { handleOrderEvent, handleOrderJob } from '../sync/orders/jobs.js';
 import { ORDER_PROCESS_JOB, ORDER_RETRY_JOB, useRetryScheduler, type OrderJobData } from '../sync/orders/retryScheduler.js';
+import { STOCK_FLUSH_JOB, STOCK_SWEEP_JOB, type StockFlushJobData } from '../sync/stock/coalesce.js';
+import { handleBigCommerceInventoryEvent } from '../sync/stock/events.js';
+import { runStockFlushJob, sweepStockFlushes } from '../sync/stock/flush.js';
 import { handleZohoEvent, type ZohoEventData } from './zohoEvents.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
@@ -52,6 +55,20 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
     // BigCommerce unreachable at install or load: repair the hooks a little later.
     { backoff: exponential({ delay: 60_000, factor: 2, maxDelay: 60 * 60_000, maxRetries: 12 }) },
   );
+  // Stock in real time: BigCommerce stock changes (two-way), the coalesced flush, and the sweep of flushes no job took.
+  agenda.define<BigCommerceEventJobData>(
+    INVENTORY_EVENT_JOB,
+    async (job) => {
+      await handleBigCommerceInventoryEvent(ctx, job.attrs.data);
+    },
+    { backoff: exponential({ delay: 30_000, factor: 2, maxDelay: 30 * 60_000, maxRetries: 20 }) },
+  );
+  agenda.define<StockFlushJobData>(STOCK_FLUSH_JOB, async (job) => {
+    await runStockFlushJob(ctx, job.attrs.data, () => job.touch());
+  });
+  agenda.define(STOCK_SWEEP_JOB, async () => {
+    await sweepStockFlushes(ctx);
+  }, { concurrency: 1 });
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
   }, { concurrency: 1 });
@@ -63,5 +80,6 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
 /** The recurring jobs; Agenda keeps one of each however many workers call this. */
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await agenda.every('1 minute', SCHEDULER_TICK_JOB);
+  await agenda.every('1 minute', STOCK_SWEEP_JOB);
   await agenda.every('0 4 * * *', PRUNE_JOB, undefined, { timezone: 'UTC' });
 }

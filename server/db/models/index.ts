@@ -11,6 +11,14 @@ import { Schedule } from './schedule.js';
 import { Link } from './link.js';
 import { ZohoConnection } from './zohoConnection.js';
 import { OAuthState } from './oauthState.js';
+import { OrderSync, OrdersCursor } from './orderSync.js';
+import { ContactClaim } from './contactClaim.js';
+import { StockLevel } from './stockLevel.js';
+import { StockDirty } from './stockDirty.js';
+import { StockFlush } from './stockFlush.js';
+import { StockState } from './stockState.js';
+import { StockOrderLines } from './stockOrderLines.js';
+import { ShipmentSync, FulfilmentCursor } from './shipmentSync.js';
 
 export { Store, type StoreDoc } from './store.js';
 export { User } from './user.js';
@@ -25,6 +33,14 @@ export { Schedule, scheduleId } from './schedule.js';
 export { Link, linkId } from './link.js';
 export { ZohoConnection, type ZohoConnectionDoc, type ZohoConnectionStatus } from './zohoConnection.js';
 export { OAuthState } from './oauthState.js';
+export { OrderSync, OrdersCursor, orderSyncId, ORDER_SYNC_STATUSES, ORDER_STEPS, type OrderSyncDoc, type OrderSyncStatus, type OrderStep } from './orderSync.js';
+export { ContactClaim, contactClaimId, type ContactClaimDoc } from './contactClaim.js';
+export { StockLevel, stockLevelId, type StockLevelDoc } from './stockLevel.js';
+export { StockDirty, stockDirtyId, type StockDirtyDoc } from './stockDirty.js';
+export { StockFlush } from './stockFlush.js';
+export { StockState, type StockStateDoc } from './stockState.js';
+export { StockOrderLines, stockOrderLinesId, type StockOrderLinesDoc } from './stockOrderLines.js';
+export { ShipmentSync, FulfilmentCursor, shipmentSyncId, SHIPMENT_SYNC_STATUSES, type ShipmentSyncDoc, type ShipmentSyncStatus } from './shipmentSync.js';
 
 /** Every model, so that start-up can make sure each one's indexes exist. */
-export const allModels = [Store, User, StoreUser, WebhookReceipt, ApiUsage, StoreSettings, SyncRun, RunRecord, RunLock, Schedule, Link, ZohoConnection, OAuthState] as const;
+export const allModels = [Store, User, StoreUser, WebhookReceipt, ApiUsage, StoreSettings, SyncRun, RunRecord, RunLock, Schedule, Link, ZohoConnection, OAuthState, OrderSync, OrdersCursor, ContactClaim, StockLevel, StockDirty, StockFlush, StockState, StockOrderLines, ShipmentSync, FulfilmentCursor] as const;

@@ -1,0 +1,140 @@
+import { ContactClaim, contactClaimId, type ContactClaimDoc } from '../../db/models/index.js';
+import { ZohoApiError } from '../../zoho/errors.js';
+import { ContactBusyError } from './failures.js';
+import { contactDetailsHash, contactUpdateBody, disambiguatedContactName, newContactBody, type ContactDetails } from './mapping.js';
+import { orderProcessing } from './options.js';
+import type { ZohoContactSummary } from './types.js';
+import type { OrderZohoCalls } from './zohoCalls.js';
+
+/** Zoho's code for "a contact with this name already exists" (names are unique there). */
+const CONTACT_NAME_TAKEN = 3062;
+
+export interface ResolvedContact {
+  contactId: string;
+  paymentTerms?: number;
+  paymentTermsLabel?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const termsOf = (contact: ZohoContactSummary): Pick<ResolvedContact, 'paymentTerms' | 'paymentTermsLabel'> => {
+  const days = Number(contact.payment_terms);
+  return {
+    ...(contact.payment_terms !== undefined && contact.payment_terms !== '' && Number.isFinite(days) ? { paymentTerms: days } : {}),
+    ...(contact.payment_terms_label ? { paymentTermsLabel: contact.payment_terms_label } : {}),
+  };
+};
+
+const fromClaim = (claim: ContactClaimDoc): ResolvedContact => ({
+  contactId: claim.contactId!,
+  ...(typeof claim.paymentTerms === 'number' ? { paymentTerms: claim.paymentTerms } : {}),
+  ...(claim.paymentTermsLabel ? { paymentTermsLabel: claim.paymentTermsLabel } : {}),
+});
+
+/**
+ * The customer's Zoho contact, found by e-mail (contact persons) and brought up to date, or
+ * created, exactly once per store and e-mail: the claim is inserted before Zoho is asked, so
+ * a second order of the same new customer waits for the first one's contact instead of making
+ * its own. A contact Zoho confirmed recently, with unchanged details, costs no call at all.
+ */
+export async function ensureContact(storeHash: string, details: ContactDetails, zoho: OrderZohoCalls, ownerId: string): Promise<ResolvedContact> {
+  const _id = contactClaimId(storeHash, details.email);
+  const hash = contactDetailsHash(details);
+  const giveUpAt = Date.now() + orderProcessing.contactWaitMs;
+  for (;;) {
+    const now = new Date();
+    const claim = await ContactClaim.findById(_id).lean<ContactClaimDoc>();
+    if (claim?.contactId) {
+      const fresh = claim.verifiedAt && now.getTime() - claim.verifiedAt.getTime() < orderProcessing.contactFreshMs;
+      if (fresh && claim.detailsHash === hash) return fromClaim(claim);
+      const verified = await verify(claim, details, hash, zoho, ownerId);
+      if (verified) return verified;
+      continue;
+    }
+    if (!claim) {
+      const claimed = await ContactClaim.create({ _id, storeHash, email: details.email, ownerId, ownerUntil: new Date(now.getTime() + orderProcessing.leaseMs), claimedAt: now }).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { code?: number }).code !== 11000) throw error;
+          return false; // someone else claimed it a moment ago: read theirs
+        },
+      );
+      if (claimed) return findOrCreate(_id, details, hash, zoho, ownerId);
+      continue;
+    }
+    if (claim.ownerId === ownerId || !claim.ownerUntil || claim.ownerUntil.getTime() < now.getTime()) {
+      // Its owner died (or it is ours from an attempt that failed): take it over, once.
+      const taken = await ContactClaim.updateOne(
+        { _id, contactId: { $exists: false }, ownerId: claim.ownerId ?? { $exists: false }, ownerUntil: claim.ownerUntil ?? { $exists: false } },
+        { $set: { ownerId, ownerUntil: new Date(now.getTime() + orderProcessing.leaseMs) } },
+      );
+      if (taken.modifiedCount === 1) return findOrCreate(_id, details, hash, zoho, ownerId);
+      continue;
+    }
+    if (Date.now() >= giveUpAt) throw new ContactBusyError(`Another order of ${details.email} is creating the customer in Zoho; this one follows shortly.`);
+    await sleep(orderProcessing.contactPollMs);
+  }
+}
+
+/** We own the claim and there is no contact id yet: look Zoho up by e-mail, then update or create. */
+async function findOrCreate(_id: string, details: ContactDetails, hash: string, zoho: OrderZohoCalls, ownerId: string, known?: ZohoContactSummary[]): Promise<ResolvedContact> {
+  try {
+    const [existing] = known ?? (await zoho.findContactsByEmail(details.email));
+    let contact: ZohoContactSummary;
+    if (existing) {
+      contact = { ...existing, ...(await zoho.updateContact(existing.contact_id, contactUpdateBody(details))) };
+    } else {
+      try {
+        contact = await zoho.createContact(newContactBody(details));
+      } catch (error) {
+        if (!(error instanceof ZohoApiError) || error.code !== CONTACT_NAME_TAKEN) throw error;
+        contact = await zoho.createContact(newContactBody(details, disambiguatedContactName(details)));
+      }
+    }
+    const resolved = { contactId: contact.contact_id, ...termsOf(existing ?? contact), ...termsOf(contact) };
+    await record(_id, resolved, hash, contact.contact_name);
+    return resolved;
+  } catch (error) {
+    // Let the next order (or our retry) take over at once instead of waiting out the lease.
+    await ContactClaim.updateOne({ _id, ownerId, contactId: { $exists: false } }, { $set: { ownerUntil: new Date(0) } }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * A known contact not confirmed lately (or whose details changed): read it again for its
+ * current payment terms, update it if the order's details differ; a contact deleted in Zoho is
+ * forgotten and made again. Undefined when another worker changed the claim meanwhile.
+ */
+async function verify(claim: ContactClaimDoc, details: ContactDetails, hash: string, zoho: OrderZohoCalls, ownerId: string): Promise<ResolvedContact | undefined> {
+  const found = await zoho.findContactsByEmail(details.email);
+  const current = found.find((c) => c.contact_id === claim.contactId);
+  if (!current) {
+    const reset = await ContactClaim.updateOne(
+      { _id: claim._id, contactId: claim.contactId },
+      { $unset: { contactId: 1, detailsHash: 1, verifiedAt: 1 }, $set: { ownerId, ownerUntil: new Date(Date.now() + orderProcessing.leaseMs) } },
+    );
+    return reset.modifiedCount === 1 ? findOrCreate(claim._id, details, hash, zoho, ownerId, found) : undefined;
+  }
+  const contact = claim.detailsHash === hash ? current : { ...current, ...(await zoho.updateContact(current.contact_id, contactUpdateBody(details))) };
+  const resolved = { contactId: current.contact_id, ...termsOf(current), ...termsOf(contact) };
+  await record(claim._id, resolved, hash, contact.contact_name);
+  return resolved;
+}
+
+async function record(_id: string, contact: ResolvedContact, hash: string, contactName: string | undefined): Promise<void> {
+  await ContactClaim.updateOne(
+    { _id },
+    {
+      $set: {
+        contactId: contact.contactId,
+        detailsHash: hash,
+        verifiedAt: new Date(),
+        ...(contactName ? { contactName } : {}),
+        ...(contact.paymentTerms !== undefined ? { paymentTerms: contact.paymentTerms } : {}),
+        ...(contact.paymentTermsLabel ? { paymentTermsLabel: contact.paymentTermsLabel } : {}),
+      },
+      $unset: { ownerId: 1, ownerUntil: 1 },
+    },
+  );
+}

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import type { BigCommerceClient } from '../../bigcommerce/client.js';
+import { getOrder, getOrderCoupons, getOrderProducts, getOrderShippingAddresses, type BcOrder } from '../../bigcommerce/orders.js';
+import type { AppContext } from '../../context.js';
+import { OrderSync, OrdersCursor, ZohoConnection, orderSyncId, type OrderSyncDoc, type OrderSyncStatus } from '../../db/models/index.js';
+import type { Settings } from '../../settings/schema.js';
+import type { ZohoClient } from '../../zoho/client.js';
+import { ZohoApiError } from '../../zoho/errors.js';
+import { Priority } from '../priority.js';
+import type { RecordOutcome } from '../reporter.js';
+import { voidInZoho } from './cancel.js';
+import { ensureContact, type ResolvedContact } from './contacts.js';
+import { passCrashPoint } from './crashPoints.js';
+import { decide, type Decision, type DecisionInput, type KnownOrder } from './decide.js';
+import { classifyFailure, nextAttemptAt, OrderConflictError } from './failures.js';
+import { forgetItems, resolveItemsBySku } from './items.js';
+import { claimOrder, releaseOrder, renewLease } from './lease.js';
+import {
+  contactDetails,
+  invoiceBody,
+  isPaid,
+  lineSku,
+  money,
+  orderAmounts,
+  parseBcDate,
+  paymentBody,
+  planLines,
+  salesOrderBody,
+  salesOrderNumber,
+  type LinePlan,
+  type MappedLine,
+} from './mapping.js';
+import { orderProcessing } from './options.js';
+import { scheduleRetry } from './retryScheduler.js';
+import type { OrderSnapshot, ZohoLine, ZohoSalesOrder } from './types.js';
+import { OrderZohoCalls } from './zohoCalls.js';
+
+/**
+ * The order job: one BigCommerce order → its Zoho contact, sales order, invoice and payment,
+ * each made once. The steps run in order and each Zoho id is saved the moment Zoho answers;
+ * before each create an intent is saved, and a retry that finds one looks the record up in
+ * Zoho before creating (the sales order's number, derived from the order id, makes Zoho itself
+ * refuse a second one). Zoho or BigCommerce unavailable → `waiting` and retried with backoff
+ * for at least 48 hours; a line Zoho has no item for → `held` with the SKUs named.
+ */
+export type OrderTrigger = DecisionInput['trigger'];
+
+export interface ProcessRequest {
+  storeHash: string;
+  orderId: number;
+  trigger: OrderTrigger;
+  /** The order as the caller already read it (reconciliation lists them). */
+  order?: BcOrder;
+  /** The run the outcome is reported in (stored on the order for the panel). */
+  runId?: string;
+}
+
+export interface ProcessResult {
+  orderId: number;
+  /** The order's status afterwards; `unchanged` when there was nothing to do, `busy` when another worker has it. */
+  status: OrderSyncStatus | 'unchanged' | 'busy' | 'missing';
+  outcome: RecordOutcome;
+  calls: { zoho: number; bigcommerce: number };
+}
+
+/** Orders placed this long before Zoho was connected still count (clocks and BigCommerce's whole seconds differ). */
+const IMPORT_SLACK_MS = 5 * 60_000;
+
+export interface OrderServices {
+  bc: BigCommerceClient;
+  zoho: () => Promise<ZohoClient>;
+  settings: Settings['orders'];
+}
+
+export async function processOrder(ctx: AppContext, request: ProcessRequest, services: OrderServices): Promise<ProcessResult> {
+  const { storeHash, orderId } = request;
+  const _id = orderSyncId(storeHash, orderId);
+  const priority = request.trigger === 'reconcile' ? Priority.reconcile : Priority.realtime;
+  const bcCallsBefore = services.bc.callCount;
+  const result = (status: ProcessResult['status'], outcome: Omit<RecordOutcome, 'entity' | 'bigcommerceId'>, zohoCalls = 0): ProcessResult => ({
+    orderId,
+    status,
+    outcome: { entity: 'order', bigcommerceId: String(orderId), ...outcome },
+    calls: { zoho: zohoCalls, bigcommerce: services.bc.callCount - bcCallsBefore },
+  });
+
+  // Turned off by the merchant: nothing is claimed, so turning it back on loses nothing (the
+  // reconciliation's cursor has not moved past these orders).
+  if (!services.settings.enabled) return result('unchanged', { operation: 'unchanged', reason: 'The orders flow is turned off in the settings.' });
+
+  // A first look without the lease: most events for an order already handled end here.
+  // If BigCommerce cannot answer now, the order is claimed anyway so that its failure is
+  // recorded (waiting, retried) rather than lost with the event.
+  let order: BcOrder | null | undefined = request.order ?? (await getOrder(services.bc, orderId, { priority }).catch(() => undefined));
+  if (order === null) return result('missing', { operation: 'unchanged', reason: 'The order is not in BigCommerce (deleted?).' });
+  const importFrom = await importBoundary(storeHash, services.settings);
+  if (order) {
+    const known = knownOf(await OrderSync.findById(_id).lean<OrderSyncDoc>());
+    const first = decide({ order, known, settings: services.settings, importFrom, trigger: request.trigger, now: new Date() });
+    if (first.kind === 'nothing') return result('unchanged', { operation: 'unchanged', reason: first.reason });
+  }
+
+  const owner = randomUUID();
+  const claimed = await claimOrder(storeHash, orderId, owner);
+  if (!claimed) {
+    // The holder looks again before letting go (recheck). Should it have died instead, this
+    // check comes once its lease has lapsed.
+    const holder = await OrderSync.findById(_id, { leaseUntil: 1 }).lean();
+    const at = new Date(Math.max(Date.now(), holder?.leaseUntil?.getTime() ?? 0) + 1_000);
+    await scheduleRetry(at, { storeHash, orderId }).catch(() => undefined);
+    return result('busy', { operation: 'unchanged', reason: 'Another worker is processing this order; it will look again.' });
+  }
+  const heartbeat = setInterval(() => void renewLease(_id, owner).catch(() => undefined), Math.max(1_000, orderProcessing.leaseMs / 3));
+  heartbeat.unref();
+
+  let zohoCalls = 0;
+  let last: AttemptResult | undefined;
+  try {
+    for (;;) {
+      const attempt = new OrderAttempt(ctx, request, services, owner, priority, importFrom);
+      let pass: AttemptResult;
+      try {
+        pass = await attempt.run(order ?? undefined);
+      } catch (error) {
+        pass = await attempt.fail(error);
+      }
+      zohoCalls += attempt.zohoCalls;
+      // A second look that found nothing new does not hide what the first one did.
+      if (!last || pass.status !== 'unchanged') last = pass;
+      order = undefined;
+      // Another event arrived while we worked: read the order again before letting go.
+      if ((await releaseOrder(_id, owner)) !== 'recheck') return result(last.status, last.outcome, zohoCalls);
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** What `decide` needs of the stored state; a claim that never saw the order counts as unknown. */
+function knownOf(doc: OrderSyncDoc | null): KnownOrder | null {
+  if (!doc || doc.bc?.statusId === undefined || doc.bc?.statusId === null) return null;
+  return doc as unknown as KnownOrder;
+}
+
+/**
+ * Orders placed before this are not imported: the first Zoho connection (kept on the store's
+ * cursor, so reconnecting later does not move it), or the backfill date if earlier.
+ */
+export async function importBoundary(storeHash: string, settings: Pick<Settings['orders'], 'backfillFrom'>): Promise<Date | undefined> {
+  let first = (await OrdersCursor.findById(storeHash, { importFrom: 1 }).lean())?.importFrom ?? undefined;
+  if (!first) {
+    const connection = await ZohoConnection.findById(storeHash, { connectedAt: 1, createdAt: 1 }).lean<{ connectedAt?: Date; createdAt?: Date }>();
+    const connected = connection?.connectedAt ?? connection?.createdAt;
+    if (connected) {
+      first = new Date(connected.getTime() - IMPORT_SLACK_MS);
+      await rememberImportStart(storeHash, first);
+    }
+  }
+  const backfill = settings.backfillFrom ? new Date(`${settings.backfillFrom}T00:00:00Z`) : undefined;
+  if (backfill && first) return backfill < first ? backfill : first;
+  return backfill ?? first;
+}
+
+async function rememberImportStart(storeHash: string, importFrom: Date): Promise<void> {
+  const set = await OrdersCursor.updateOne({ _id: storeHash, importFrom: { $exists: false } }, { $set: { importFrom } });
+  if (set.matchedCount === 1) return;
+  await OrdersCursor.create({ _id: storeHash, modifiedSince: importFrom, importFrom, updatedAt: new Date() }).catch((error: unknown) => {
+    if ((error as { code?: number }).code !== 11000) throw error;
+  });
+}
+
+type AttemptResult = { status: ProcessResult['status']; outcome: Omit<RecordOutcome, 'entity' | 'bigcommerceId'> };
+
+/** One pass over an order under the lease: decide, then act, saving as it goes. */
+class OrderAttempt {
+  private readonly _id: string;
+  private doc!: OrderSyncDoc;
+  private zohoApi: OrderZohoCalls | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly request: ProcessRequest,
+    private readonly services: OrderServices,
+    private readonly owner: string,
+    private readonly priority: Priority,
+    private readonly importFrom: Date | undefined,
+  ) {
+    this._id = orderSyncId(request.storeHash, request.orderId);
+  }
+
+  get zohoCalls(): number {
+    return this.zohoApi?.calls ?? 0;
+  }
+
+  private async zoho(): Promise<OrderZohoCalls> {
+    this.zohoApi ??= new OrderZohoCalls(await this.services.zoho(), this.priority);
+    return this.zohoApi;
+  }
+
+  /** Fields that may wait for the next write (facts that are not Zoho ids): fewer writes per order. */
+  private pending: Record<string, unknown> = {};
+
+  private later(set: Record<string, unknown>): void {
+    Object.assign(this.pending, set);
+    for (const [path, value] of Object.entries(set)) setPath(this.doc as unknown as Record<string, unknown>, path, value);
+  }
+
+  private takePending(): Record<string, unknown> {
+    const pending = this.pending;
+    this.pending = {};
+    return pending;
+  }
+
+  /** Saves fields on the order at once (and in our copy): each Zoho id the moment it exists. */
+  private async save(set: Record<string, unknown>, unset: string[] = []): Promise<void> {
+    const fields = { ...this.takePending(), ...set };
+    await OrderSync.updateOne({ _id: this._id }, { $set: fields, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) });
+    for (const [path, value] of Object.entries(set)) setPath(this.doc as unknown as Record<string, unknown>, path, value);
+  }
+
+  async run(given: BcOrder | undefined): Promise<AttemptResult> {
+    const { storeHash, orderId } = this.request;
+    const order = given ?? (await getOrder(this.services.bc, orderId, { priority: this.priority }));
+    this.doc = (await OrderSync.findById(this._id).lean<OrderSyncDoc>())!;
+    if (!order) {
+      const note = 'The order is no longer in BigCommerce.';
+      // Nothing in Zoho yet: stop retrying it. Otherwise keep its state (the Zoho records stand).
+      const inZoho = Boolean(this.doc.zoho?.salesorderId || this.doc.zoho?.invoiceId);
+      await this.save({ note, ...(inZoho ? {} : { status: 'ignored' }) }, inZoho ? [] : ['nextAttemptAt']);
+      return { status: this.doc.status, outcome: { operation: 'unchanged', reason: note } };
+    }
+    const decision = decide({ order, known: knownOf(this.doc), settings: this.services.settings, importFrom: this.importFrom, trigger: this.request.trigger, now: new Date() });
+    this.later({ ...bcFields(order), ...(this.request.runId ? { lastRunId: this.request.runId } : {}) });
+    return this.act(decision, order, storeHash);
+  }
+
+  private async act(decision: Decision, order: BcOrder, storeHash: string): Promise<AttemptResult> {
+    switch (decision.kind) {
+      case 'nothing':
+        return { status: 'unchanged', outcome: { operation: 'unchanged', reason: decision.reason } };
+      case 'ignore':
+        await this.save({ status: 'ignored', note: decision.note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
+        return { status: 'ignored', outcome: { operation: 'skip', reason: decision.note } };
+      case 'cancel_unsent': {
+        const note = 'Cancelled in BigCommerce before it reached Zoho: nothing to void.';
+        await this.save({ status: 'cancelled', note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
+        return { status: 'cancelled', outcome: { operation: 'update', reason: note } };
+      }
+      case 'cancel': {
+        const { note } = await voidInZoho(this.doc, await this.zoho(), (set) => this.save(set));
+        await this.save({ status: 'cancelled', note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
+        return { status: 'cancelled', outcome: { operation: 'update', zohoId: this.doc.zoho?.invoiceId ?? undefined, reason: note } };
+      }
+      case 'process':
+        return this.advance(order, storeHash);
+    }
+  }
+
+  /** contact → sales order → invoice → sent → payment, each skipped when already recorded. */
+  private async advance(order: BcOrder, storeHash: string): Promise<AttemptResult> {
+    const settings = this.services.settings;
+    const orderId = order.id;
+    const ids = () => this.doc.zoho ?? {};
+    const paid = isPaid(order) && settings.recordPayment;
+    let createdInvoice = false;
+
+    let snapshot: OrderSnapshot | undefined;
+    let plan: LinePlan | undefined;
+    if (!ids().invoiceId) {
+      const options = { priority: this.priority };
+      snapshot = {
+        order,
+        products: await getOrderProducts(this.services.bc, orderId, options),
+        addresses: await getOrderShippingAddresses(this.services.bc, orderId, options),
+        // Coupons only name codes in the notes; the amounts are on the order.
+        coupons: money(order.coupon_discount) > 0 ? await getOrderCoupons(this.services.bc, orderId, options) : [],
+      };
+      const zoho = await this.zoho();
+      const items = await resolveItemsBySku(storeHash, snapshot.products.map(lineSku), zoho);
+      plan = planLines(snapshot.products, order, items, settings);
+      if (plan.unmapped.length > 0 || plan.lines.length === 0) return this.hold(plan);
+      this.later({ orderAddressId: snapshot.addresses[0]?.id ?? plan.lines[0]?.orderAddressId });
+    }
+
+    // The contact: needed to create anything; a known one is reused (its claim answers without a call).
+    let customerId = ids().contactId ?? undefined;
+    let terms: ResolvedContact | undefined;
+    if (snapshot) {
+      const details = contactDetails(snapshot);
+      if (!details) throw new OrderConflictError('The order has no e-mail address: Zoho needs one to find or create the customer.');
+      terms = await ensureContact(storeHash, details, await this.zoho(), this.owner);
+      customerId ??= terms.contactId;
+      // The contact's claim holds it already: the order records it with its next write.
+      if (!ids().contactId) this.later({ 'zoho.contactId': customerId, step: 'contact' });
+    }
+    if (!customerId) throw new OrderConflictError('The Zoho customer of this order is unknown; retry the order.');
+
+    if (snapshot && plan && settings.createSalesOrder && !ids().salesorderId) await this.salesOrderStep(snapshot, plan, customerId);
+
+    if (snapshot && plan && !ids().invoiceId) {
+      createdInvoice = await this.invoiceStep(snapshot, plan, customerId, terms?.contactId === customerId ? terms : {});
+    }
+
+    const invoiceId = ids().invoiceId!;
+    if ((settings.markInvoiceSent || paid) && !ids().invoiceSent) {
+      await (await this.zoho()).markInvoiceSent(invoiceId);
+      await this.save({ 'zoho.invoiceSent': true, step: 'sent' });
+    }
+
+    if (paid && !ids().paymentId) await this.paymentStep(order, customerId, invoiceId);
+
+    const note = plan?.skipped.length
+      ? `Lines left out (SKU not in Zoho): ${plan.skipped.map((l) => l.sku || l.name).join(', ')}.`
+      : plan?.fallback.length
+        ? `Billed as the fallback item: ${plan.fallback.map((l) => l.sku || l.name).join(', ')}.`
+        : undefined;
+    await this.save(
+      { status: 'done', step: 'done', doneAt: new Date(), attempts: 0, ...(note ? { note } : {}) },
+      ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt', ...(note ? [] : ['note'])],
+    );
+    return {
+      status: 'done',
+      outcome: { operation: createdInvoice ? 'create' : 'update', zohoId: invoiceId, name: this.doc.email ?? undefined, ...(note ? { reason: note } : {}) },
+    };
+  }
+
+  private async hold(plan: LinePlan): Promise<AttemptResult> {
+    const fallbackMissing = this.services.settings.unmappedSku === 'fallback_item' && !this.services.settings.fallbackItemId;
+    const skus = plan.unmapped.map((l) => l.sku || `(no SKU: ${l.name})`);
+    const reason =
+      plan.unmapped.length === 0
+        ? 'None of the order’s lines has a Zoho item (all were left out): nothing to invoice.'
+        : `No active Zoho item has SKU ${skus.join(', ')}. Create ${skus.length > 1 ? 'them' : 'it'} in Zoho Inventory (or fix the SKU in BigCommerce), then retry the order.` +
+          (fallbackMissing ? ' (The fallback-item setting is on but no fallback item is chosen.)' : '');
+    await this.save({ status: 'held', held: { reason, skus } }, ['nextAttemptAt', 'firstFailureAt']);
+    return { status: 'held', outcome: { operation: 'skip', reason } };
+  }
+
+  private async salesOrderStep(snapshot: OrderSnapshot, plan: LinePlan, customerId: string): Promise<void> {
+    const zoho = await this.zoho();
+    const orderId = snapshot.order.id;
+    const number = salesOrderNumber(this.services.settings.salesOrderPrefix, orderId);
+    // An earlier attempt sent a create: it may have gone through before the crash.
+    let so = this.doc.intents?.salesorder ? await zoho.findSalesOrderByNumber(number) : undefined;
+    if (!so) {
+      await this.save({ 'intents.salesorder': new Date() });
+      try {
+        so = await zoho.createSalesOrder(salesOrderBody(snapshot, plan, customerId, this.services.settings));
+        passCrashPoint('salesorder', orderId);
+      } catch (error) {
+        // Zoho refuses a number it has: the order is there already (made by us, or not).
+        if (!(error instanceof ZohoApiError) || error.transient || error.httpStatus === 429) throw error;
+        so = await zoho.findSalesOrderByNumber(number);
+        if (!so) throw error;
+      }
+    }
+    if (so.reference_number !== undefined && so.reference_number !== String(orderId)) {
+      throw new OrderConflictError(
+        `Zoho already has sales order ${number} for another order (reference ${so.reference_number || 'none'}). Give this store its own sales-order prefix in the settings, then retry.`,
+      );
+    }
+    await this.save({
+      'zoho.salesorderId': so.salesorder_id,
+      'zoho.salesorderNumber': so.salesorder_number,
+      lineMap: lineMapOf(plan.lines, so),
+      step: 'salesorder',
+    });
+  }
+
+  /** True when this attempt created the invoice (false when it found the one a crashed attempt made). */
+  private async invoiceStep(snapshot: OrderSnapshot, plan: LinePlan, customerId: string, terms: Pick<ResolvedContact, 'paymentTerms' | 'paymentTermsLabel'>): Promise<boolean> {
+    const zoho = await this.zoho();
+    const orderId = snapshot.order.id;
+    const salesorderId = this.doc.zoho?.salesorderId ?? undefined;
+    if (this.doc.intents?.invoice) {
+      const found = (await zoho.findInvoicesByReference(String(orderId))).find(
+        (i) => i.status !== 'void' && (salesorderId ? i.salesorder_id === salesorderId : i.customer_id === customerId),
+      );
+      if (found) {
+        await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
+        return false;
+      }
+    }
+    await this.save({ 'intents.invoice': new Date() });
+    const soLines = new Map((this.doc.lineMap ?? []).map((l) => [l.orderProductId, l.zohoLineItemId]));
+    const invoice = await zoho.createInvoice(invoiceBody(snapshot, plan, customerId, terms, this.services.settings, salesorderId ? soLines : undefined));
+    passCrashPoint('invoice', orderId);
+    await this.saveInvoice(invoice.invoice_id, invoice.invoice_number, money(invoice.total));
+    return true;
+  }
+
+  private async saveInvoice(invoiceId: string, invoiceNumber: string, total: number): Promise<void> {
+    await this.save({ 'zoho.invoiceId': invoiceId, 'zoho.invoiceNumber': invoiceNumber, 'zoho.invoiceTotal': total, step: 'invoice' });
+  }
+
+  private async paymentStep(order: BcOrder, customerId: string, invoiceId: string): Promise<void> {
+    const zoho = await this.zoho();
+    const body = paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax));
+    if (!((body.amount as number) > 0)) return; // paid entirely with store credit or a gift certificate
+    if (this.doc.intents?.payment) {
+      const found = (await zoho.findPaymentsByReference(String(order.id))).find((p) => !p.customer_id || p.customer_id === customerId);
+      if (found) {
+        await this.save({ 'zoho.paymentId': found.payment_id, step: 'payment' });
+        return;
+      }
+    }
+    await this.save({ 'intents.payment': new Date() });
+    const payment = await zoho.createPayment(body);
+    passCrashPoint('payment', order.id);
+    await this.save({ 'zoho.paymentId': payment.payment_id, step: 'payment' });
+  }
+
+  /**
+   * Records why the attempt failed: Zoho or BigCommerce unavailable → `waiting` with the next
+   * attempt scheduled (backoff, for at least 48 hours); refused for good → `failed`.
+   */
+  async fail(error: unknown): Promise<AttemptResult> {
+    const failure = classifyFailure(error);
+    const now = new Date();
+    const doc = await OrderSync.findById(this._id, { attempts: 1, firstFailureAt: 1 }).lean<Pick<OrderSyncDoc, 'attempts' | 'firstFailureAt'>>();
+    const pending = this.takePending();
+    const attempts = (doc?.attempts ?? 0) + 1;
+    const firstFailureAt = doc?.firstFailureAt ?? now;
+    const lastError = { message: failure.message, at: now, ...(failure.code !== undefined ? { code: failure.code } : {}) };
+    const at = failure.kind === 'transient' ? nextAttemptAt(attempts, firstFailureAt, now, failure.notBefore) : undefined;
+    const log = this.ctx.logger.child({ storeHash: this.request.storeHash, orderId: this.request.orderId });
+    // Zoho refused the order as sent: an item remembered by SKU may be what is gone.
+    if (failure.kind === 'permanent') forgetItems(this.request.storeHash);
+    if (!at) {
+      const message = failure.kind === 'transient' ? `Gave up after ${attempts} attempts over ${Math.round((now.getTime() - firstFailureAt.getTime()) / 3_600_000)} h: ${failure.message}` : failure.message;
+      await OrderSync.updateOne({ _id: this._id }, { $set: { ...pending, status: 'failed', attempts, firstFailureAt, lastError: { ...lastError, message } }, $unset: { nextAttemptAt: 1 } });
+      log.warn({ err: error }, 'order failed');
+      return { status: 'failed', outcome: { operation: 'fail', reason: message } };
+    }
+    await OrderSync.updateOne({ _id: this._id }, { $set: { ...pending, status: 'waiting', attempts, firstFailureAt, nextAttemptAt: at, lastError } });
+    await scheduleRetry(at, { storeHash: this.request.storeHash, orderId: this.request.orderId, at: at.toISOString() }).catch((scheduleError: unknown) => {
+      // The reconciliation sweeps due orders too: a lost schedule only delays the retry.
+      log.warn({ err: scheduleError }, 'could not schedule the order retry');
+    });
+    log.info({ attempts, nextAttemptAt: at, reason: failure.message }, 'order waiting');
+    return { status: 'waiting', outcome: { operation: 'skip', reason: `Will retry at ${at.toISOString()}: ${failure.message}` } };
+  }
+}
+
+/** The BigCommerce facts the panel shows, saved at every attempt. */
+function bcFields(order: BcOrder): Record<string, unknown> {
+  const billing = order.billing_address ?? {};
+  const email = typeof billing.email === 'string' ? billing.email.trim().toLowerCase() : '';
+  const name = [billing.first_name, billing.last_name].filter((s) => typeof s === 'string' && s.trim()).join(' ');
+  return {
+    bc: {
+      statusId: order.status_id,
+      status: order.status,
+      dateCreated: parseBcDate(order.date_created),
+      dateModified: parseBcDate(order.date_modified),
+      paymentStatus: typeof order.payment_status === 'string' ? order.payment_status : undefined,
+      paymentMethod: typeof order.payment_method === 'string' ? order.payment_method : undefined,
+      currency: order.currency_code,
+      refundedAmount: money(order.refunded_amount),
+    },
+    ...(email ? { email } : {}),
+    ...(name ? { customerName: name } : {}),
+    amounts: orderAmounts(order),
+  };
+}
+
+/**
+ * Zoho's sales-order lines ↔ BigCommerce's order products (fulfilment packs and ships by
+ * these): each mapped line takes the first unused Zoho line of the same item, in order.
+ */
+export function lineMapOf(lines: MappedLine[], so: Pick<ZohoSalesOrder, 'line_items'>) {
+  const zohoLines = [...(so.line_items ?? [])].sort((a, b) => (a.item_order ?? 0) - (b.item_order ?? 0));
+  const used = new Set<ZohoLine>();
+  const map: { zohoLineItemId: string; orderProductId: number; orderAddressId: number; sku: string; quantity: number }[] = [];
+  for (const line of lines) {
+    const match =
+      zohoLines.find((z) => !used.has(z) && z.item_id === line.zoho.item_id && Number(z.quantity) === line.quantity) ??
+      zohoLines.find((z) => !used.has(z) && z.item_id === line.zoho.item_id);
+    if (!match) continue;
+    used.add(match);
+    map.push({ zohoLineItemId: match.line_item_id, orderProductId: line.orderProductId, orderAddressId: line.orderAddressId, sku: line.sku, quantity: line.quantity });
+  }
+  return map;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (!node[part] || typeof node[part] !== 'object') node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}

@@ -1,0 +1,96 @@
+import PQueue from 'p-queue';
+import { paginateOrders, type BcOrder } from '../../bigcommerce/orders.js';
+import { OrderSync, OrdersCursor } from '../../db/models/index.js';
+import type { FlowOutcome, FlowRunContext } from '../registry.js';
+import type { RunReporter } from '../reporter.js';
+import { parseBcDate } from './mapping.js';
+import { orderProcessing } from './options.js';
+import { importBoundary, processOrder, type OrderServices, type OrderTrigger, type ProcessResult } from './process.js';
+import { orderServicesFor } from './services.js';
+
+/** Waiting orders retried per reconciliation (the scheduled retries do the rest). */
+const DUE_SWEEP_LIMIT = 200;
+
+/**
+ * The `orders` flow (every 15 minutes by default, and "Sync now"): lists the BigCommerce
+ * orders modified since the store's cursor and processes each one that is not claimed or not
+ * done, so a lost webhook costs minutes, not an order; then retries waiting orders whose time
+ * has come (in case their scheduled retry was lost). The cursor starts at the Zoho connection
+ * (or the backfill date) and is saved after every page.
+ */
+export async function runOrdersReconciliation({ ctx, run, settings, reporter, heartbeat }: FlowRunContext): Promise<FlowOutcome> {
+  // The cursor must not move past orders nobody looked at.
+  if (!settings.orders.enabled) return { status: 'skipped', message: 'The orders flow is turned off in the settings.' };
+  const storeHash = run.storeHash;
+  const services = await orderServicesFor(ctx, storeHash, settings);
+  const { since, backfillFrom } = await cursorStart(storeHash, services.settings);
+  const queue = new PQueue({ concurrency: orderProcessing.reconcileConcurrency });
+  let newest = since;
+  let seen = 0;
+
+  const pages = paginateOrders(services.bc, { min_date_modified: since.toISOString(), sort: 'date_modified:asc' }, { priority: 'reconcile' });
+  for await (const page of pages) {
+    const results = await Promise.all(page.map((order) => queue.add(() => processOne(ctx, services, run._id, order.id, 'reconcile', run.dryRun, order))));
+    await report(reporter, results);
+    for (const order of page) {
+      const modified = parseBcDate(order.date_modified);
+      if (modified && modified > newest) newest = modified;
+    }
+    seen += page.length;
+    // A dry run looked without doing: the next real run must see the same orders.
+    if (!run.dryRun) await OrdersCursor.updateOne({ _id: storeHash }, { $set: { modifiedSince: newest, updatedAt: new Date(), ...(backfillFrom ? { backfillFrom } : {}) } }, { upsert: true });
+    await reporter.setProgress(seen);
+    await heartbeat();
+  }
+  if (seen === 0 && !run.dryRun) {
+    await OrdersCursor.updateOne({ _id: storeHash }, { $setOnInsert: { modifiedSince: since }, $set: { updatedAt: new Date(), ...(backfillFrom ? { backfillFrom } : {}) } }, { upsert: true });
+  }
+
+  // Due retries, and orders a dead worker claimed but never got to record (no attempt time, lease lapsed).
+  const now = new Date();
+  const due = await OrderSync.find(
+    { storeHash, status: 'waiting', leaseUntil: { $lt: now }, $or: [{ nextAttemptAt: { $lte: now } }, { nextAttemptAt: { $exists: false } }] },
+    { orderId: 1 },
+  )
+    .sort({ nextAttemptAt: 1 })
+    .limit(DUE_SWEEP_LIMIT)
+    .lean();
+  const retried = await Promise.all(due.map((d) => queue.add(() => processOne(ctx, services, run._id, d.orderId, 'retry', run.dryRun))));
+  await report(reporter, retried);
+  reporter.addApiCalls('bigcommerce', services.bc.callCount);
+  await reporter.setProgress(seen + due.length, seen + due.length);
+}
+
+/** Where this run starts: the saved cursor, or the import boundary; a new, earlier backfill date goes back once. */
+async function cursorStart(storeHash: string, settings: OrderServices['settings']): Promise<{ since: Date; backfillFrom?: string }> {
+  const cursor = await OrdersCursor.findById(storeHash).lean();
+  const boundary = (await importBoundary(storeHash, settings)) ?? new Date();
+  let since = cursor?.modifiedSince ?? boundary;
+  if (settings.backfillFrom && cursor?.backfillFrom !== settings.backfillFrom) {
+    const backfill = new Date(`${settings.backfillFrom}T00:00:00Z`);
+    if (backfill < since) since = backfill;
+  }
+  return { since, ...(settings.backfillFrom ? { backfillFrom: settings.backfillFrom } : {}) };
+}
+
+async function processOne(
+  ctx: FlowRunContext['ctx'],
+  services: OrderServices,
+  runId: string,
+  orderId: number,
+  trigger: OrderTrigger,
+  dryRun: boolean,
+  order?: BcOrder,
+): Promise<ProcessResult | undefined> {
+  // A dry run only says which orders it would look at.
+  if (dryRun) return { orderId, status: 'unchanged', outcome: { entity: 'order', operation: 'skip', bigcommerceId: String(orderId), reason: 'Dry run: would be checked.' }, calls: { zoho: 0, bigcommerce: 0 } };
+  return processOrder(ctx, { storeHash: services.bc.storeHash, orderId, trigger, runId, ...(order ? { order } : {}) }, services);
+}
+
+async function report(reporter: RunReporter, results: (ProcessResult | undefined)[]): Promise<void> {
+  for (const result of results) {
+    if (!result) continue;
+    reporter.addApiCalls('zoho', result.calls.zoho);
+    await reporter.record(result.outcome);
+  }
+}

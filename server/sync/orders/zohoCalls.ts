@@ -1,0 +1,107 @@
+import type { ZohoClient, QueryValue } from '../../zoho/client.js';
+import { ZohoApiError } from '../../zoho/errors.js';
+import type { Priority } from '../priority.js';
+import type { ZohoContactSummary, ZohoInvoice, ZohoItemRef, ZohoPayment, ZohoSalesOrder } from './types.js';
+
+/**
+ * The Zoho calls of the orders flow, at one priority, counted (a run reports the calls it
+ * spent). Look-ups answer `undefined` when nothing matches; creates answer the new record.
+ */
+export class OrderZohoCalls {
+  calls = 0;
+
+  constructor(
+    private readonly zoho: ZohoClient,
+    private readonly priority: Priority,
+  ) {}
+
+  private async get<T extends object>(path: string, query: Record<string, QueryValue>): Promise<T> {
+    this.calls++;
+    return this.zoho.get<T>(path, { priority: this.priority, query });
+  }
+
+  private async post<T extends object>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
+    this.calls++;
+    return this.zoho.post<T>(path, body, { priority: this.priority, ...(query ? { query } : {}) });
+  }
+
+  private async put<T extends object>(path: string, body: unknown): Promise<T> {
+    this.calls++;
+    return this.zoho.put<T>(path, body, { priority: this.priority });
+  }
+
+  /** Active customers whose contact persons have this e-mail (Zoho searches them). */
+  async findContactsByEmail(email: string): Promise<ZohoContactSummary[]> {
+    const answer = await this.get<{ contacts?: ZohoContactSummary[] }>('/contacts', { email });
+    const customers = (answer.contacts ?? []).filter((c) => (c.contact_type ?? 'customer') === 'customer' && (c.status ?? 'active') === 'active');
+    // The list shows each contact's primary e-mail: a contact whose primary person has it comes first.
+    const primary = (c: ZohoContactSummary) => (c.email ?? '').toLowerCase() === email.toLowerCase();
+    return [...customers.filter(primary), ...customers.filter((c) => !primary(c))];
+  }
+
+  async createContact(body: Record<string, unknown>): Promise<ZohoContactSummary> {
+    return required((await this.post<{ contact?: ZohoContactSummary }>('/contacts', body)).contact, 'contact');
+  }
+
+  async updateContact(contactId: string, body: Record<string, unknown>): Promise<ZohoContactSummary> {
+    return required((await this.put<{ contact?: ZohoContactSummary }>(`/contacts/${contactId}`, body)).contact, 'contact');
+  }
+
+  /** Active items with exactly this SKU. */
+  async findItemsBySku(sku: string): Promise<ZohoItemRef[]> {
+    const answer = await this.get<{ items?: (ZohoItemRef & { status?: string })[] }>('/items', { sku });
+    return (answer.items ?? []).filter((i) => i.sku === sku && (i.status ?? 'active') === 'active');
+  }
+
+  async findSalesOrderByNumber(number: string): Promise<ZohoSalesOrder | undefined> {
+    const answer = await this.get<{ salesorders?: ZohoSalesOrder[] }>('/salesorders', { salesorder_number: number });
+    const found = (answer.salesorders ?? []).find((s) => s.salesorder_number === number);
+    // The list leaves line items out: read the whole order (its lines make the line map).
+    return found ? this.getSalesOrder(found.salesorder_id) : undefined;
+  }
+
+  async getSalesOrder(salesorderId: string): Promise<ZohoSalesOrder> {
+    return required((await this.get<{ salesorder?: ZohoSalesOrder }>(`/salesorders/${salesorderId}`, {})).salesorder, 'salesorder');
+  }
+
+  /** A created sales order comes back keyed `sales_order` (a read one `salesorder`). */
+  async createSalesOrder(body: Record<string, unknown>): Promise<ZohoSalesOrder> {
+    const answer = await this.post<{ sales_order?: ZohoSalesOrder; salesorder?: ZohoSalesOrder }>('/salesorders', body, { ignore_auto_number_generation: true });
+    return required(answer.sales_order ?? answer.salesorder, 'sales_order');
+  }
+
+  async findInvoicesByReference(reference: string): Promise<ZohoInvoice[]> {
+    const answer = await this.get<{ invoices?: ZohoInvoice[] }>('/invoices', { reference_number: reference });
+    return (answer.invoices ?? []).filter((i) => i.reference_number === reference);
+  }
+
+  async createInvoice(body: Record<string, unknown>): Promise<ZohoInvoice> {
+    return required((await this.post<{ invoice?: ZohoInvoice }>('/invoices', body)).invoice, 'invoice');
+  }
+
+  async markInvoiceSent(invoiceId: string): Promise<void> {
+    await this.post(`/invoices/${invoiceId}/status/sent`, undefined);
+  }
+
+  async voidInvoice(invoiceId: string): Promise<void> {
+    await this.post(`/invoices/${invoiceId}/status/void`, undefined);
+  }
+
+  async voidSalesOrder(salesorderId: string): Promise<void> {
+    await this.post(`/salesorders/${salesorderId}/status/void`, undefined);
+  }
+
+  async findPaymentsByReference(reference: string): Promise<ZohoPayment[]> {
+    const answer = await this.get<{ customerpayments?: ZohoPayment[] }>('/customerpayments', { reference_number: reference });
+    return (answer.customerpayments ?? []).filter((p) => p.reference_number === reference);
+  }
+
+  async createPayment(body: Record<string, unknown>): Promise<ZohoPayment> {
+    return required((await this.post<{ payment?: ZohoPayment }>('/customerpayments', body)).payment, 'payment');
+  }
+}
+
+function required<T>(record: T | undefined, key: string): T {
+  if (!record) throw new ZohoApiError(200, -1, `Zoho's answer has no "${key}".`);
+  return record;
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
+import { handleOrderJob } from '../../server/sync/orders/jobs.js';
+import { attachContract, describeContract, loadContract, type AttachedContract } from '../contract/openapi.js';
+import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
+
+/**
+ * The orders flow's traffic with both platforms, every exchange checked against their official
+ * OpenAPI files (with the known errors patched): what the flow sends and what it reads back.
+ */
+describeContract('orders flow against the simulators, checked against the OpenAPI files', () => {
+  let world: OrdersWorld;
+  let zoho: AttachedContract;
+  let bigcommerce: AttachedContract;
+
+  beforeAll(async () => {
+    world = await startOrdersWorld('contractstore');
+    zoho = attachContract(world.h.zoho!.exchangeListeners, await loadContract('zoho'));
+    bigcommerce = attachContract(world.h.bigcommerce.exchanges, await loadContract('bigcommerce'));
+  });
+  afterAll(async () => {
+    zoho?.detach();
+    bigcommerce?.detach();
+    await stopOrdersWorld(world);
+  });
+
+  it('a paid order of a new customer, then its cancellation', async () => {
+    const order = placeOrder(world, { email: 'contract@example.com', statusId: 7 });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
+    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 11 });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
+    const cancelled = placeOrder(world, { email: 'contract@example.com', statusId: 7 });
+    await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual');
+    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(cancelled.id)!, { status_id: 5 });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual'))?.status).toBe('cancelled');
+  });
+
+  it('kept to both contracts', () => {
+    expect(zoho.checked).toBeGreaterThanOrEqual(8);
+    expect(bigcommerce.checked).toBeGreaterThanOrEqual(3);
+    expect(zoho.violations).toEqual([]);
+    expect(bigcommerce.violations).toEqual([]);
+  });
+});
