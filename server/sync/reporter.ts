@@ -16,7 +16,8 @@ export interface RecordOutcome {
 
 export type RunCounts = { created: number; updated: number; hidden: number; unchanged: number; skipped: number; failed: number };
 
-const countOf: Record<RecordOperation, keyof RunCounts> = {
+/** Which count an operation adds to. */
+export const countOf: Record<RecordOperation, keyof RunCounts> = {
   create: 'created',
   adopt: 'updated',
   update: 'updated',
@@ -28,7 +29,8 @@ const countOf: Record<RecordOperation, keyof RunCounts> = {
   fail: 'failed',
 };
 
-const resultOf = (operation: RecordOperation) =>
+/** The stored result of an operation. */
+export const resultOf = (operation: RecordOperation) =>
   operation === 'skip' ? 'skipped' : operation === 'conflict' ? 'conflict' : operation === 'fail' ? 'failed' : 'ok';
 
 const RECORD_BATCH = 200;

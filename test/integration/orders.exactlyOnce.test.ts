@@ -5,7 +5,7 @@ import { ContactClaim, OrderSync, SyncRun, orderSyncId } from '../../server/db/m
 import { crashPoints } from '../../server/sync/orders/crashPoints.js';
 import { configureOrderProcessing } from '../../server/sync/orders/options.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
-import { webhookRunId } from '../../server/sync/orders/webhookRun.js';
+import { webhookRunId } from '../../server/sync/webhookRun.js';
 import { FAST_ORDERS, deliver, eventsOf, orderState, placeOrder, startOrdersWorld, startWorker, stopOrdersWorld, until, zohoRecords, type OrdersWorld } from './orders.support.js';
 
 /**

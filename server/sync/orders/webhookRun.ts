@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RunRecord, SyncRun } from '../../db/models/index.js';
 import type { Flow } from '../flows.js';
-import type { RecordOutcome, RunCounts } from '../reporter.js';
+import { countOf, resultOf, type RecordOutcome } from '../reporter.js';
+import { webhookRunId } from '../webhookRun.js';
 
 /**
  * Webhook-driven order work is grouped into one run per store, flow and hour
@@ -9,22 +10,6 @@ import type { RecordOutcome, RunCounts } from '../reporter.js';
  * adds its counts with $inc. When a new hour's run starts, the store's earlier webhook runs of
  * the flow are closed with a status from their counts.
  */
-const countOf: Record<RecordOutcome['operation'], keyof RunCounts> = {
-  create: 'created',
-  adopt: 'updated',
-  update: 'updated',
-  show: 'updated',
-  hide: 'hidden',
-  unchanged: 'unchanged',
-  skip: 'skipped',
-  conflict: 'failed',
-  fail: 'failed',
-};
-
-const resultOf = (operation: RecordOutcome['operation']) =>
-  operation === 'skip' ? 'skipped' : operation === 'conflict' ? 'conflict' : operation === 'fail' ? 'failed' : 'ok';
-
-export const webhookRunId = (storeHash: string, flow: string, at: Date) => `${storeHash}:${flow}:webhook:${at.toISOString().slice(0, 13)}`;
 
 /** Runs this process has seen exist (a hint that saves one insert per event; the insert stays the claim). */
 const known = new Set<string>();
