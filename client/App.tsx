@@ -1,10 +1,11 @@
-import { Box, H1, Message, ProgressCircle, Tabs } from '@bigcommerce/big-design';
+import { Box, Button, Flex, H1, Message, ProgressCircle, Tabs, Text } from '@bigcommerce/big-design';
 import { useEffect, useState } from 'react';
 import { api, ApiError, type SessionInfo } from './api.js';
+import { needsOnboarding, rememberSkipped } from './onboardingState.js';
 import { Activity } from './pages/Activity.js';
-import { FlowsOverview } from './pages/FlowsOverview.js';
+import { Onboarding } from './pages/Onboarding.js';
+import { Overview } from './pages/Overview.js';
 import { Settings } from './pages/Settings.js';
-import { StoreOverview } from './pages/StoreOverview.js';
 
 const TABS = [
   { id: 'overview', title: 'Overview' },
@@ -14,6 +15,7 @@ const TABS = [
 
 export function App({ hasSession }: { hasSession: boolean }) {
   const [session, setSession] = useState<SessionInfo | null>(null);
+  const [onboarding, setOnboarding] = useState<boolean | null>(null);
   const [tab, setTab] = useState('overview');
   const [error, setError] = useState<string | null>(
     hasSession ? null : 'Open this app from your BigCommerce control panel (Apps → My Apps).',
@@ -21,26 +23,55 @@ export function App({ hasSession }: { hasSession: boolean }) {
 
   useEffect(() => {
     if (!hasSession) return;
-    api<SessionInfo>('/session').then(setSession, (e: unknown) =>
-      setError(e instanceof ApiError ? e.message : 'The app could not reach its server.'),
-    );
+    (async () => {
+      const info = await api<SessionInfo>('/session');
+      setSession(info);
+      setOnboarding(await needsOnboarding(info).catch(() => false));
+    })().catch((e: unknown) => setError(e instanceof ApiError ? e.message : 'The app could not reach its server.'));
   }, [hasSession]);
 
+  const finishOnboarding = async () => {
+    // The overview starts from the connection as onboarding left it.
+    const info = await api<SessionInfo>('/session').catch(() => session);
+    setSession(info);
+    setOnboarding(false);
+    setTab('overview');
+  };
+
+  const skipOnboarding = () => {
+    if (session) rememberSkipped(session.store.hash);
+    void finishOnboarding();
+  };
+
   return (
-    <Box padding="xLarge" backgroundColor="secondary10" style={{ minHeight: '100vh' }}>
-      <H1>Zoho Inventory connector</H1>
+    <Box padding={{ mobile: 'medium', tablet: 'xLarge' }} backgroundColor="secondary10" style={{ minHeight: '100vh' }}>
+      <Flex justifyContent="space-between" alignItems="flex-start" marginBottom="medium" flexWrap="wrap" flexGap="1rem">
+        <Box>
+          <H1 marginBottom="xxSmall">Zoho Inventory connector</H1>
+          <Text color="secondary60" marginBottom="none">
+            Products, price lists and stock from Zoho Inventory; orders and invoices back to Zoho.
+          </Text>
+          {session && (
+            <Text color="secondary60" marginBottom="none">
+              Store <strong data-testid="store-hash">{session.store.hash}</strong> · signed in as{' '}
+              <span data-testid="user-email">{session.user.email || `user ${session.user.id}`}</span>
+            </Text>
+          )}
+        </Box>
+        {session && onboarding === false && (
+          <Button variant="secondary" onClick={() => setOnboarding(true)} data-testid="open-setup">
+            Setup guide
+          </Button>
+        )}
+      </Flex>
       {error && <Message type="error" messages={[{ text: error }]} marginBottom="medium" />}
-      {!error && !session && <ProgressCircle size="large" />}
-      {session && (
+      {!error && (!session || onboarding === null) && <ProgressCircle size="large" />}
+      {session && onboarding === true && <Onboarding zoho={session.connections.zoho} onDone={() => void finishOnboarding()} onSkip={skipOnboarding} />}
+      {session && onboarding === false && (
         <>
-          <Tabs activeTab={tab} items={TABS} onTabClick={setTab} />
+          <Tabs activeTab={tab} items={TABS} onTabClick={setTab} aria-label="Sections" />
           <Box marginTop="large">
-            {tab === 'overview' && (
-              <>
-                <StoreOverview session={session} />
-                <FlowsOverview />
-              </>
-            )}
+            {tab === 'overview' && <Overview session={session} onShowOrders={() => setTab('activity')} />}
             {tab === 'settings' && <Settings />}
             {tab === 'activity' && <Activity />}
           </Box>

@@ -72,3 +72,73 @@ export interface ZohoOrganizationInfo {
   planName: string;
   isDefault: boolean;
 }
+
+/** GET /api/usage: API calls per platform, today and the last seven UTC days. */
+export interface DayUsage {
+  day: string;
+  calls: number;
+  throttled: number;
+}
+export interface PlatformUsage {
+  dailyBudget: number | null;
+  today: DayUsage;
+  days: DayUsage[];
+  budgetExhaustedUntil?: string;
+}
+export interface UsageReport {
+  today: string;
+  platforms: { zoho: PlatformUsage; bigcommerce: PlatformUsage };
+}
+
+/** GET /api/alerts: what needs the merchant's attention, worst first. */
+export interface Alert {
+  kind: string;
+  severity: 'error' | 'warning';
+  message: string;
+  since?: string;
+  platform?: 'zoho' | 'bigcommerce';
+  count?: number;
+}
+
+/** GET /api/schedules */
+export interface ScheduleInfo {
+  task: string;
+  nextRunAt: string;
+}
+
+/** GET /api/search?q= */
+export interface SearchResults {
+  products: { entity: string; sku?: string; zohoId: string; bigcommerceId: string; bigcommerceParentId?: string; hidden: boolean; updatedAt?: string }[];
+  orders: OrderSummary[];
+  records: { id: string; runId: string; flow?: string; dryRun?: boolean; entity: string; operation: string; result: string; sku?: string; name?: string; reason?: string; at: string }[];
+}
+
+export interface OrderSummary {
+  orderId: number;
+  status: string;
+  email?: string;
+  customerName?: string;
+  salesorderNumber?: string;
+  invoiceNumber?: string;
+  /** Why it is held or failing (search results). */
+  reason?: string;
+  updatedAt?: string;
+}
+
+/** GET /api/orders (the fields the panel reads). */
+export interface OrderInfo {
+  orderId: number;
+  status: string;
+  email?: string;
+  customerName?: string;
+  held?: { reason: string; skus: string[] };
+  lastError?: { message: string; at?: string };
+  note?: string;
+  attempts: number;
+  nextAttemptAt?: string;
+  zoho: { salesorderNumber?: string; invoiceNumber?: string };
+  updatedAt?: string;
+}
+
+/** The message of an API error, or a fallback for the merchant when the server was not reached. */
+export const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);

@@ -13,8 +13,12 @@ const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.m
  * consent page refuses to be framed), then pick the organization. Also Disconnect, and
  * Reconnect when Zoho revoked the grant.
  */
-export function ZohoConnect({ initial }: { initial: ZohoConnectionInfo }) {
+export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo; onChange?(connection: ZohoConnectionInfo): void }) {
   const [connection, setConnection] = useState<ZohoConnectionInfo>(initial);
+  // Onboarding and the overview follow the connection (e.g. to move on once it is connected).
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  useEffect(() => onChangeRef.current?.(connection), [connection]);
   const [dc, setDc] = useState<ZohoDataCenter>(isDc(initial.dc) ? initial.dc : 'com');
   const [organizations, setOrganizations] = useState<ZohoOrganizationInfo[] | null>(null);
   const [organizationId, setOrganizationId] = useState<string | undefined>();

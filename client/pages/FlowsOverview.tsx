@@ -1,83 +1,86 @@
 import { Button, Flex, Message, Panel, ProgressBar, Table, Text } from '@bigcommerce/big-design';
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { useState } from 'react';
+import { api, errorText, type ScheduleInfo } from '../api.js';
 import { RunStatusBadge } from '../components/RunStatusBadge.js';
-import { FLOW_LABELS, durationOf, formatTime, type Run } from '../flows.js';
+import { FLOW_LABELS, countsText, durationOf, formatTime, formatUpcoming, isActive, type Run } from '../flows.js';
+import { usePolling } from '../hooks/usePolling.js';
 
-const POLL_MS = 3_000;
+const RUNS_POLL_MS = 3_000;
+const SCHEDULES_POLL_MS = 15_000;
 
-/** Per flow: the last run (result, counts, duration), a progress bar while it runs, and "Sync now". */
+/** Per flow: the last run (result, counts, duration), the next one, a progress bar while it runs, and "Sync now". */
 export function FlowsOverview() {
-  const [runs, setRuns] = useState<Run[]>([]);
+  const runs = usePolling<{ runs: Run[] }>('/runs', RUNS_POLL_MS);
+  const schedules = usePolling<{ schedules: ScheduleInfo[] }>('/schedules', SCHEDULES_POLL_MS);
   const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api<{ runs: Run[] }>('/runs').then(
-      (r) => setRuns(r.runs),
-      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load runs.'),
-    );
-  }, []);
-
-  useEffect(() => {
-    load();
-    const timer = window.setInterval(load, POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
 
   const syncNow = async (flow: string) => {
     setError(null);
     try {
       await api(`/sync/${flow}`, { method: 'POST', body: JSON.stringify({}) });
-      load();
+      runs.reload();
+      schedules.reload();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Could not start the sync.');
+      setError(errorText(e, 'Could not start the sync.'));
     }
   };
 
-  const rows = Object.keys(FLOW_LABELS).map((flow) => ({ flow, last: runs.find((r) => r.flow === flow) }));
+  const list = runs.data?.runs ?? [];
+  const nextOf = (task: string) => schedules.data?.schedules.find((s) => s.task === task)?.nextRunAt;
+  const reconcile = nextOf('reconcile');
+  const rows = Object.keys(FLOW_LABELS).map((flow) => ({ flow, last: list.find((r) => r.flow === flow), next: nextOf(flow) }));
   return (
-    <Panel header="Flows" data-testid="flows-panel">
-      {error && <Message type="error" messages={[{ text: error }]} marginBottom="medium" />}
+    <Panel header="Flows" description="What each flow did last and when it runs next." data-testid="flows-panel">
+      {(error ?? runs.error) && <Message type="error" messages={[{ text: (error ?? runs.error)! }]} marginBottom="medium" />}
       <Table
         keyField="flow"
         items={rows}
         columns={[
-          { header: 'Flow', hash: 'flow', render: ({ flow }) => FLOW_LABELS[flow] },
+          { header: 'Flow', hash: 'flow', render: ({ flow }) => <Text bold marginBottom="none">{FLOW_LABELS[flow]}</Text> },
           {
             header: 'Last run',
             hash: 'status',
             render: ({ last }) =>
               last ? (
-                <Flex flexDirection="column">
-                  <RunStatusBadge status={last.status} />
+                <Flex flexDirection="column" flexGap="0.25rem">
+                  <Flex alignItems="center" flexGap="0.5rem">
+                    <RunStatusBadge status={last.status} />
+                    {last.dryRun && <Text as="span" color="secondary60" marginBottom="none">preview</Text>}
+                  </Flex>
                   {last.status === 'running' && last.progress?.total ? (
                     <ProgressBar percent={Math.round((100 * last.progress.done) / last.progress.total)} />
                   ) : null}
-                  {last.message && <Text marginBottom="none">{last.message}</Text>}
+                  {last.message && <Text marginBottom="none" color="secondary60">{last.message}</Text>}
                 </Flex>
               ) : (
-                <Text color="secondary60">never</Text>
+                <Text color="secondary60" marginBottom="none">never</Text>
               ),
           },
           { header: 'When', hash: 'when', render: ({ last }) => formatTime(last?.finishedAt ?? last?.queuedAt) },
           { header: 'Duration', hash: 'duration', render: ({ last }) => (last ? durationOf(last) : '—') },
+          { header: 'Result', hash: 'counts', render: ({ last }) => (last && !isActive(last.status) ? countsText(last.counts) : '—') },
           {
-            header: 'Counts',
-            hash: 'counts',
-            render: ({ last }) =>
-              last ? `${last.counts.created ?? 0} created · ${last.counts.updated ?? 0} updated · ${last.counts.hidden ?? 0} hidden · ${last.counts.failed ?? 0} failed` : '—',
+            header: 'Next run',
+            hash: 'next',
+            render: ({ next }) => <span data-testid="next-run">{next ? formatUpcoming(next) : <Text as="span" color="secondary60">not scheduled</Text>}</span>,
           },
           {
-            header: '',
+            header: 'Action',
+            hideHeader: true,
             hash: 'action',
             render: ({ flow, last }) => (
-              <Button variant="secondary" isLoading={last?.status === 'running'} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
+              <Button variant="secondary" isLoading={last ? isActive(last.status) : false} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
                 Sync now
               </Button>
             ),
           },
         ]}
       />
+      {reconcile && (
+        <Text color="secondary60" marginTop="small" marginBottom="none">
+          Full reconciliation (repairs anything a lost webhook missed): {formatUpcoming(reconcile)}.
+        </Text>
+      )}
     </Panel>
   );
 }

@@ -1,25 +1,26 @@
-import { Badge, Panel, Text } from '@bigcommerce/big-design';
+import { Flex, FlexItem, Panel, Text } from '@bigcommerce/big-design';
 import type { SessionInfo } from '../api.js';
+import { formatTime } from '../flows.js';
 import { ConnectionBadge } from '../components/ConnectionBadge.js';
 import { ZohoConnect } from '../components/ZohoConnect.js';
 
-/** The first thing the merchant sees: which store, who they are, and the state of both connections. */
+/** The health of both connections, with Zoho's connect / reconnect / disconnect. */
 export function StoreOverview({ session }: { session: SessionInfo }) {
   return (
-    <>
-      <Panel header="Store" data-testid="store-panel">
-        <Text>
-          Store <strong data-testid="store-hash">{session.store.hash}</strong>{' '}
-          <Badge label={session.store.status} variant={session.store.status === 'installed' ? 'success' : 'danger'} />
-        </Text>
-        <Text>
-          Signed in as <strong data-testid="user-email">{session.user.email || `user ${session.user.id}`}</strong> ({session.user.role})
-        </Text>
-      </Panel>
-      <Panel header="Connections">
-        <ConnectionBadge name="BigCommerce" status={session.connections.bigcommerce.status} />
-        <ZohoConnect initial={session.connections.zoho} />
-      </Panel>
-    </>
+    <Panel header="Connections" data-testid="store-panel">
+      <Flex flexDirection={{ mobile: 'column', tablet: 'row' }} flexGap="2rem">
+        <FlexItem flexGrow={1} flexBasis="0">
+          <ConnectionBadge name="BigCommerce" status={session.connections.bigcommerce.status} />
+          <Text marginBottom="xxSmall">
+            Store <strong>{session.store.hash}</strong>
+            {session.store.installedAt ? `, app installed ${formatTime(session.store.installedAt)}` : ''}
+          </Text>
+          <Text color="secondary60">The app reads and writes products, stock and orders with the access granted at install.</Text>
+        </FlexItem>
+        <FlexItem flexGrow={1} flexBasis="0">
+          <ZohoConnect initial={session.connections.zoho} />
+        </FlexItem>
+      </Flex>
+    </Panel>
   );
 }

@@ -1,0 +1,34 @@
+import { Box, Message } from '@bigcommerce/big-design';
+import type { Alert } from '../api.js';
+import { formatTime } from '../flows.js';
+import { usePolling } from '../hooks/usePolling.js';
+
+const ALERTS_POLL_MS = 30_000;
+
+const HEADERS: Record<string, string> = {
+  zoho_needs_reconnect: 'Reconnect Zoho Inventory',
+  zoho_budget_exhausted: 'Zoho API limit reached for today',
+  zoho_budget_low: 'Zoho API budget running low',
+  webhooks_silent: 'Real-time updates are not arriving',
+  orders_held: 'Orders need attention',
+};
+
+/** What needs the merchant's attention (GET /api/alerts), as BigDesign Messages; nothing when all is well. */
+export function AlertsList({ onShowOrders }: { onShowOrders?(): void }) {
+  const { data } = usePolling<{ alerts: Alert[] }>('/alerts', ALERTS_POLL_MS);
+  if (!data || data.alerts.length === 0) return null;
+  return (
+    <Box marginBottom="medium" data-testid="alerts" role="region" aria-label="Alerts">
+      {data.alerts.map((alert) => (
+        <Message
+          key={`${alert.kind}:${alert.platform ?? ''}`}
+          type={alert.severity}
+          header={HEADERS[alert.kind]}
+          messages={[{ text: alert.since ? `${alert.message} (since ${formatTime(alert.since)})` : alert.message }]}
+          actions={alert.kind === 'orders_held' && onShowOrders ? [{ text: 'Show orders', onClick: onShowOrders }] : undefined}
+          marginBottom="small"
+        />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,149 @@
+import { Router } from 'express';
+import { OrderSync, Store, StoreSettings, WebhookReceipt, ZohoConnection } from '../db/models/index.js';
+import { getSettings } from '../settings/service.js';
+import { readUsage } from './usage.js';
+import { sessionOf } from './requireSession.js';
+
+export type AlertKind = 'zoho_needs_reconnect' | 'zoho_budget_exhausted' | 'zoho_budget_low' | 'webhooks_silent' | 'orders_held';
+
+export interface Alert {
+  kind: AlertKind;
+  severity: 'error' | 'warning';
+  message: string;
+  /** When the condition began, where the app knows it. */
+  since?: Date;
+  /** Which side the alert is about. */
+  platform?: 'zoho' | 'bigcommerce';
+  /** How many records it concerns (orders held). */
+  count?: number;
+}
+
+/** Share of the daily Zoho budget spent at which the panel warns. */
+export const BUDGET_LOW_SHARE = 0.8;
+/** Real-time stock with no Zoho webhook for this long: Zoho's workflow rules are probably missing or failing. */
+export const WEBHOOK_SILENCE_MS = 24 * 60 * 60_000;
+
+/**
+ * What needs the merchant's attention now, worst first: Zoho needs reconnecting, the Zoho
+ * budget is spent or nearly, webhooks have gone quiet, orders are held or failing. Each check
+ * reads one small thing; nothing here writes.
+ */
+export async function readAlerts(storeHash: string, now = new Date()): Promise<Alert[]> {
+  const [connection, store] = await Promise.all([
+    ZohoConnection.findById(storeHash, { status: 1, lastError: 1, connectedAt: 1, dailyBudget: 1, budgetExhaustedUntil: 1 }).lean(),
+    Store.findById(storeHash, { webhooksError: 1, webhooksCheckedAt: 1 }).lean(),
+  ]);
+  const alerts: Alert[] = [];
+
+  if (connection?.status === 'needs_reconnect') {
+    alerts.push({
+      kind: 'zoho_needs_reconnect',
+      severity: 'error',
+      platform: 'zoho',
+      message: `Zoho Inventory no longer accepts the app's access${connection.lastError?.message ? ` (${connection.lastError.message})` : ''}: reconnect it on the Overview to resume syncing.`,
+      since: connection.lastError?.at ?? undefined,
+    });
+  }
+
+  if (connection?.status === 'connected') {
+    alerts.push(...(await budgetAlerts(storeHash, now)));
+    const silent = await zohoWebhooksSilent(storeHash, connection.connectedAt ?? undefined, now);
+    if (silent) alerts.push(silent);
+  }
+
+  if (store?.webhooksError) {
+    alerts.push({
+      kind: 'webhooks_silent',
+      severity: 'warning',
+      platform: 'bigcommerce',
+      message: `BigCommerce webhooks could not be set up, so changes arrive only with scheduled runs: ${store.webhooksError}`,
+      since: store.webhooksCheckedAt ?? undefined,
+    });
+  }
+
+  const held = await ordersNeedingAttention(storeHash);
+  if (held.total > 0) {
+    const parts = [held.held && `${held.held} held`, held.failed && `${held.failed} failing`].filter(Boolean).join(' and ');
+    alerts.push({
+      kind: 'orders_held',
+      severity: 'warning',
+      platform: 'zoho',
+      count: held.total,
+      message: `${parts} order${held.total === 1 ? '' : 's'} did not reach Zoho Inventory: fix the cause, then retry ${held.total === 1 ? 'it' : 'them'} from Activity.`,
+    });
+  }
+
+  const rank = { error: 0, warning: 1 };
+  return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
+}
+
+async function budgetAlerts(storeHash: string, now: Date): Promise<Alert[]> {
+  const { platforms } = await readUsage(storeHash, now);
+  const zoho = platforms.zoho;
+  if (zoho.budgetExhaustedUntil) {
+    return [
+      {
+        kind: 'zoho_budget_exhausted',
+        severity: 'error',
+        platform: 'zoho',
+        message: `Zoho Inventory's daily API limit is reached: syncing waits until ${zoho.budgetExhaustedUntil.toISOString().slice(11, 16)} UTC, then catches up.`,
+      },
+    ];
+  }
+  if (zoho.dailyBudget && zoho.today.calls >= BUDGET_LOW_SHARE * zoho.dailyBudget) {
+    const share = Math.round((100 * zoho.today.calls) / zoho.dailyBudget);
+    return [
+      {
+        kind: 'zoho_budget_low',
+        severity: 'warning',
+        platform: 'zoho',
+        message: `${share} % of today's Zoho Inventory API calls are spent (${zoho.today.calls} of ${zoho.dailyBudget}): scheduled catalog work waits for tomorrow so that orders keep going.`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Real-time stock depends on Zoho's workflow webhooks. Silence for a day, counted from the last
+ * receipt (or from when Zoho was connected or the settings last changed, whichever is later),
+ * means the merchant's workflow rules are missing or failing.
+ */
+async function zohoWebhooksSilent(storeHash: string, connectedAt: Date | undefined, now: Date): Promise<Alert | undefined> {
+  const settings = await getSettings(storeHash);
+  if (!settings.stock.enabled || settings.stock.method === 'scheduled') return undefined;
+  const [last, settingsDoc] = await Promise.all([
+    WebhookReceipt.findOne({ storeHash, source: 'zoho' }, { receivedAt: 1 }).sort({ receivedAt: -1 }).lean(),
+    StoreSettings.findById(storeHash, { updatedAt: 1 }).lean<{ updatedAt?: Date }>(),
+  ]);
+  const quietSince = Math.max(last?.receivedAt.getTime() ?? 0, connectedAt?.getTime() ?? 0, settingsDoc?.updatedAt?.getTime() ?? 0);
+  if (now.getTime() - quietSince < WEBHOOK_SILENCE_MS) return undefined;
+  return {
+    kind: 'webhooks_silent',
+    severity: 'warning',
+    platform: 'zoho',
+    since: last?.receivedAt,
+    message: last
+      ? 'No webhook from Zoho Inventory for over a day: real-time stock relies on them. Check the workflow rules in Zoho Inventory; scheduled runs still catch up.'
+      : 'No webhook from Zoho Inventory has arrived yet: real-time stock needs workflow rules in Zoho Inventory that call the app; until then scheduled runs catch up.',
+  };
+}
+
+async function ordersNeedingAttention(storeHash: string): Promise<{ held: number; failed: number; total: number }> {
+  const groups = await OrderSync.aggregate<{ _id: string; count: number }>([
+    { $match: { storeHash, status: { $in: ['held', 'failed'] } } },
+    { $group: { _id: '$status', count: { $sum: 1 } } },
+  ]);
+  const held = groups.find((g) => g._id === 'held')?.count ?? 0;
+  const failed = groups.find((g) => g._id === 'failed')?.count ?? 0;
+  return { held, failed, total: held + failed };
+}
+
+/** `GET /api/alerts` → `{ alerts }`, worst first. */
+export function alertsRoutes(): Router {
+  const router = Router();
+  router.get('/alerts', async (req, res) => {
+    res.json({ alerts: await readAlerts(sessionOf(req).storeHash) });
+  });
+  return router;
+}
