@@ -74,7 +74,7 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   for (let i = 0; i < creates.length; i += CREATE_CHUNK) {
     const chunk = creates.slice(i, i + CREATE_CHUNK);
     const created = await Promise.all(chunk.map((op) => queue.add(() => createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a))));
-    await saveLinks(a.storeHash, created.flatMap((c) => c?.links ?? []));
+    await insertLinks(a.storeHash, created.flatMap((c) => c?.links ?? []));
     for (const [n, c] of created.entries()) {
       const op = chunk[n]!;
       if (!c) continue;
@@ -174,6 +174,37 @@ async function applyVariants(work: { op: Extract<ProductOperation, { kind: 'adop
 }
 
 /** Upserts links by their natural _id, a few hundred per command (each holds the collection). */
+/**
+ * Links of products just created: new rows, so one insertMany (an upsert per row would read the
+ * whole collection each time on the embedded database). A row that exists already (left by a
+ * killed run) is updated instead.
+ */
+async function insertLinks(storeHash: string, links: LinkWrite[]): Promise<void> {
+  if (links.length === 0) return;
+  const now = new Date();
+  try {
+    await Link.insertMany(
+      links.map((l) => ({
+        _id: linkId(storeHash, l.entity, l.zohoId),
+        storeHash,
+        entity: l.entity,
+        zohoId: l.zohoId,
+        bigcommerceId: String(l.bigcommerceId),
+        ...(l.parentId ? { bigcommerceParentId: String(l.parentId) } : {}),
+        ...(l.sku ? { sku: l.sku } : {}),
+        hash: l.hash,
+        hidden: l.hidden,
+        updatedAt: now,
+      })),
+      { ordered: false },
+    );
+  } catch (error) {
+    const failed = new Set(((error as { writeErrors?: { index: number; code?: number; err?: { code?: number; index?: number } }[] }).writeErrors ?? []).map((e) => e.err?.index ?? e.index));
+    if (failed.size === 0) throw error;
+    await saveLinks(storeHash, links.filter((_, i) => failed.has(i)));
+  }
+}
+
 async function saveLinks(storeHash: string, links: LinkWrite[]): Promise<void> {
   const now = new Date();
   for (let i = 0; i < links.length; i += 200) {
