@@ -35,6 +35,8 @@ interface Figures {
   seconds: number;
   floorSeconds: number;
   peakRssMb: number;
+  /** RSS before the run, with both simulators loaded: the run's own share is the difference. */
+  baselineRssMb: number;
 }
 
 const ZOHO_PAGE = 200;
@@ -85,7 +87,8 @@ async function benchSize(items: number, quota: number, windowMs: number): Promis
     const callsBefore = store.totalCalls();
     const writesBefore = [...store.calls.entries()].filter(([k]) => !k.startsWith('GET')).reduce((n, [, c]) => n + c, 0);
     const zohoBefore = zohoApiCalls(zoho);
-    let peak = process.memoryUsage().rss;
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
     const started = performance.now();
     const { runId } = await requestRun(ctx, { storeHash: 'bench', flow: 'products', trigger: 'manual' });
@@ -102,7 +105,7 @@ async function benchSize(items: number, quota: number, windowMs: number): Promis
     const creates = pass === 'first sync' ? items - grouped + groups : 0;
     const bigcommerceLowerBound = pass === 'first sync' ? 1 + creates : 0;
     const floorSeconds = Math.max((bigcommerceLowerBound / quota) * (windowMs / 1000), zohoLowerBound * 0.6);
-    figures.push({ items, pass, bigcommerceCalls, bigcommerceLowerBound, zohoCalls, zohoLowerBound, bigcommerceWrites: writes, seconds, floorSeconds, peakRssMb: peak / 2 ** 20 });
+    figures.push({ items, pass, bigcommerceCalls, bigcommerceLowerBound, zohoCalls, zohoLowerBound, bigcommerceWrites: writes, seconds, floorSeconds, peakRssMb: peak / 2 ** 20, baselineRssMb: baseline / 2 ** 20 });
   }
   await bigcommerce.close();
   await zoho.close();
@@ -128,10 +131,10 @@ export async function benchCatalog(): Promise<void> {
     await db?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log('items\tpass\t\t\tBC calls (bound)\tZoho calls (bound)\tBC writes\ttime s (floor)\tpeak RSS MB');
+  console.log('items\tpass\t\t\tBC calls (bound)\tZoho calls (bound)\tBC writes\ttime s (floor)\tRSS MB: before → peak');
   for (const f of all) {
     console.log(
-      `${f.items}\t${f.pass.padEnd(18)}\t${f.bigcommerceCalls} (${f.bigcommerceLowerBound})\t\t${f.zohoCalls} (${f.zohoLowerBound})\t\t${f.bigcommerceWrites}\t\t${f.seconds.toFixed(1)} (${f.floorSeconds.toFixed(1)})\t${f.peakRssMb.toFixed(0)}`,
+      `${f.items}\t${f.pass.padEnd(18)}\t${f.bigcommerceCalls} (${f.bigcommerceLowerBound})\t\t${f.zohoCalls} (${f.zohoLowerBound})\t\t${f.bigcommerceWrites}\t\t${f.seconds.toFixed(1)} (${f.floorSeconds.toFixed(1)})\t${f.baselineRssMb.toFixed(0)} → ${f.peakRssMb.toFixed(0)}`,
     );
   }
   writeFileSync('bench-catalog.json', JSON.stringify(all, null, 2));
