@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { JOB_LOCK_LIFETIME_MS } from './agenda.js';
 import { executeRun } from '../sync/executeRun.js';
 import '../sync/index.js';
-import { pruneHistory } from '../sync/prune.js';
+import { erasePersonalData, pruneHistory } from '../sync/prune.js';
 import { RUN_JOB } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';
 import { ZOHO_EVENT_JOB } from '../zoho/webhookIntake.js';
@@ -74,6 +74,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
   }, { concurrency: 1 });
   agenda.define(PRUNE_JOB, async () => {
     await pruneHistory(ctx);
+    await erasePersonalData(ctx);
   }, { concurrency: 1 });
 }
 

@@ -109,7 +109,13 @@ export const settingsSchema = z.object({
       schedule: scheduleSchema.default({ times: ['03:00'], timeZone: 'UTC' }),
     })
     .prefault({}),
-  history: z.object({ keepRunsDays: z.number().int().min(1).max(365).default(90) }).prefault({}),
+  history: z
+    .object({
+      keepRunsDays: z.number().int().min(1).max(365).default(90),
+      /** Customers' names, e-mails and addresses are erased this long after the store uninstalls. */
+      keepPersonalDataDays: z.number().int().min(0).max(365).default(30),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

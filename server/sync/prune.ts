@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
-import { RunRecord, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
+import { ContactClaim, OrderSync, RunRecord, Store, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
+import { getSettings } from '../settings/service.js';
 import { defaultSettings } from '../settings/schema.js';
 
 /** Each delete holds its collection on the embedded database: prune in small chunks. */
@@ -36,4 +37,26 @@ export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{
   await deleteInChunks(receipts, (chunk) => WebhookReceipt.deleteMany({ _id: { $in: chunk } }));
   ctx.logger.info({ runs: expired.length, receipts: receipts.length }, 'history pruned');
   return { runs: expired.length, receipts: receipts.length };
+}
+
+/**
+ * Customers' personal data (names, e-mails; addresses are never stored) is erased once a store
+ * has been uninstalled for `history.keepPersonalDataDays`, leaving ids and amounts for the
+ * history. Part of the daily `maintenance.prune` job; done once per uninstall.
+ */
+export async function erasePersonalData(ctx: AppContext, now = new Date()): Promise<string[]> {
+  const stores = await Store.find({ status: 'uninstalled' }, { uninstalledAt: 1, personalDataErasedAt: 1 }).lean();
+  const erased: string[] = [];
+  for (const store of stores) {
+    if (!store.uninstalledAt || (store.personalDataErasedAt && store.personalDataErasedAt >= store.uninstalledAt)) continue;
+    const { keepPersonalDataDays } = (await getSettings(store._id)).history;
+    if (now.getTime() - store.uninstalledAt.getTime() < keepPersonalDataDays * DAY_MS) continue;
+    await OrderSync.updateMany({ storeHash: store._id }, { $unset: { email: 1, customerName: 1 } });
+    await ContactClaim.deleteMany({ storeHash: store._id });
+    await RunRecord.updateMany({ storeHash: store._id, entity: { $in: ['order', 'contact'] } }, { $unset: { name: 1 } });
+    await Store.updateOne({ _id: store._id }, { $set: { personalDataErasedAt: now } });
+    erased.push(store._id);
+  }
+  if (erased.length) ctx.logger.info({ stores: erased }, 'personal data erased after uninstall');
+  return erased;
 }

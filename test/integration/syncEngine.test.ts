@@ -185,3 +185,28 @@ describe('schedules within the Zoho budget', () => {
     expect(await scheduleStretch('enginea', settings)).toBeCloseTo(2.8, 1);
   });
 });
+
+describe('personal data after an uninstall', () => {
+  it('erases customers’ names and e-mails once the store has been gone for the set days, keeping ids and amounts', async () => {
+    const { erasePersonalData } = await import('../../server/sync/prune.js');
+    const { Store, OrderSync, ContactClaim } = await import('../../server/db/models/index.js');
+    const gone = new Date(Date.now() - 40 * 86_400_000);
+    await Store.create({ _id: 'goneshop', status: 'uninstalled', installedAt: gone, uninstalledAt: gone });
+    await Store.create({ _id: 'recentgone', status: 'uninstalled', installedAt: gone, uninstalledAt: new Date() });
+    for (const storeHash of ['goneshop', 'recentgone']) {
+      await OrderSync.collection.insertOne({ _id: `${storeHash}:1` as never, storeHash, orderId: 1, email: 'ann@example.com', customerName: 'Ann', amounts: { total: 12 } });
+      await ContactClaim.collection.insertOne({ _id: `${storeHash}:ann@example.com` as never, storeHash, email: 'ann@example.com' });
+      await RunRecord.create({ _id: `${storeHash}-rec`, runId: 'r', storeHash, entity: 'order', operation: 'create', result: 'ok', name: 'ann@example.com', at: new Date() });
+    }
+    expect(await erasePersonalData(h.ctx)).toEqual(['goneshop']);
+    const order = await OrderSync.collection.findOne({ _id: 'goneshop:1' as never });
+    expect(order).toMatchObject({ orderId: 1, amounts: { total: 12 } });
+    expect(order).not.toHaveProperty('email');
+    expect(order).not.toHaveProperty('customerName');
+    expect(await ContactClaim.countDocuments({ storeHash: 'goneshop' })).toBe(0);
+    expect((await RunRecord.findById('goneshop-rec').lean())?.name).toBeUndefined();
+    // The store uninstalled today keeps its data for now, and a second pass changes nothing.
+    expect((await OrderSync.collection.findOne({ _id: 'recentgone:1' as never }))?.email).toBe('ann@example.com');
+    expect(await erasePersonalData(h.ctx)).toEqual([]);
+  });
+});

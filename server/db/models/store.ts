@@ -18,6 +18,8 @@ const storeSchema = new Schema(
     installedAt: { type: Date },
     /** The last uninstall (kept across a reinstall, as history). */
     uninstalledAt: { type: Date },
+    /** When customers' personal data was erased after an uninstall (see sync/prune.ts). */
+    personalDataErasedAt: { type: Date },
     /** The per-store secret BigCommerce sends in every webhook delivery's header (bigcommerce/webhookSecret.ts), sealed. */
     webhookSecretSealed: { type: String },
     /** sha256 (hex) of that secret: what webhook intake compares, without decrypting anything. */
