@@ -1,0 +1,167 @@
+import { bigcommerceClientFor } from '../../bigcommerce/clientFactory.js';
+import type { AppContext } from '../../context.js';
+import { Link, StockDirty, StockFlush, StockState, type StockDirtyDoc } from '../../db/models/index.js';
+import { getSettings } from '../../settings/service.js';
+import type { Settings } from '../../settings/schema.js';
+import { ZOHO_PAGE_SIZE, zohoClientFor } from '../../zoho/client.js';
+import { ZohoAuthError, ZohoBudgetExhausted } from '../../zoho/errors.js';
+import { Priority } from '../priority.js';
+import type { RunReporter } from '../reporter.js';
+import { withWebhookRun } from '../webhookRun.js';
+import { ensureFlush, type StockFlushJobData } from './coalesce.js';
+import { writeFromZoho } from './fromZoho.js';
+import { stockRealtime } from './options.js';
+import { readAllZohoStock, readZohoItemDetails, withLocations } from './read.js';
+import { resolveRecordItems, type RecordRef } from './records.js';
+import { pushBigCommerceChanges } from './twoWay.js';
+
+/**
+ * The real-time flush: everything marked since the last one, in one go, inside the store's
+ * hourly webhook run. BigCommerce corrections first (two-way), then Zoho's changes: the items
+ * named by events and those moved by the records named (read in batches through
+ * `GET /itemdetails`, or the whole list when that costs fewer calls), one BigCommerce batch.
+ */
+export interface FlushReport {
+  runId: string;
+  records: number;
+  zohoItemsRead: number;
+  written: number;
+  /** How the changed items were found. */
+  read: 'none' | 'details' | 'all';
+  /** From the earliest event of the flush to its end. */
+  oldestEventMs: number;
+}
+
+type Claim = { claimedAt: Date; windowMs?: number };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The `stock.flush` job: waits out the window of its claim, then flushes. */
+export async function runStockFlushJob(ctx: AppContext, data: StockFlushJobData, touch: () => Promise<void> = async () => {}): Promise<FlushReport | undefined> {
+  const claim = await StockFlush.findById(data.storeHash).lean();
+  if (!claim || claim.claimedAt.getTime() !== Date.parse(data.claimedAt)) return undefined;
+  for (let wait = claim.dueAt.getTime() - Date.now(); wait > 0; wait = claim.dueAt.getTime() - Date.now()) {
+    await sleep(Math.min(wait, 10_000));
+    if (wait > 10_000) await touch();
+  }
+  try {
+    return await flushStock(ctx, data.storeHash, claim);
+  } catch (error) {
+    // Already taken care of: the records were marked again and a later flush claimed (a failed
+    // Agenda job would only stay behind in the jobs collection, which every query reads).
+    ctx.logger.warn({ err: error, storeHash: data.storeHash }, 'stock flush failed; it will be tried again');
+    return undefined;
+  }
+}
+
+/** The `stock.flush.sweep` job: claims past due that no job took (long windows, lost jobs). */
+export async function sweepStockFlushes(ctx: AppContext, now = new Date()): Promise<number> {
+  let flushed = 0;
+  for (const claim of await StockFlush.find({}).lean()) {
+    const grace = claim.windowMs > stockRealtime.maxInJobWaitMs ? 0 : stockRealtime.sweepGraceMs;
+    if (claim.dueAt.getTime() + grace > now.getTime()) continue;
+    try {
+      if (await flushStock(ctx, claim._id, claim)) flushed++;
+    } catch (error) {
+      ctx.logger.warn({ err: error, storeHash: claim._id }, 'stock flush failed');
+    }
+  }
+  return flushed;
+}
+
+/**
+ * Takes the claim (deleting it: only one taker wins), then the marked records (deleted before
+ * anything is read, so an event marked meanwhile is either read now or claims the next flush),
+ * and processes them. On failure the records are marked again and a later flush claimed.
+ */
+export async function flushStock(ctx: AppContext, storeHash: string, claim?: Claim): Promise<FlushReport | undefined> {
+  if (claim) {
+    const taken = await StockFlush.deleteOne({ _id: storeHash, claimedAt: claim.claimedAt });
+    if (taken.deletedCount !== 1) return undefined;
+  }
+  const dirty = await StockDirty.find({ storeHash }).lean();
+  if (dirty.length === 0) return undefined;
+  await StockDirty.deleteMany({ _id: { $in: dirty.map((d) => d._id) } });
+
+  const settings = await getSettings(storeHash);
+  if (!settings.stock.enabled || settings.stock.method === 'scheduled') return undefined;
+  let report: Omit<FlushReport, 'runId'> | undefined;
+  try {
+    const runId = await withWebhookRun(storeHash, 'stock', async (reporter) => {
+      report = await processDirty(ctx, storeHash, settings, dirty, reporter);
+    });
+    await StockState.updateOne({ _id: storeHash }, { $set: { lastFlushAt: new Date() } }, { upsert: true });
+    const done = { runId, ...report! };
+    ctx.logger.info({ storeHash, ...done }, 'stock flushed');
+    return done;
+  } catch (error) {
+    if (error instanceof ZohoAuthError) throw error; // nothing to retry until the merchant reconnects
+    await remark(dirty);
+    const delayMs = error instanceof ZohoBudgetExhausted ? Math.max(stockRealtime.retryDelayMs, error.retryAt - Date.now()) : stockRealtime.retryDelayMs;
+    await ensureFlush(ctx, storeHash, { delayMs }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function remark(dirty: StockDirtyDoc[]): Promise<void> {
+  await StockDirty.insertMany(dirty, { ordered: false }).catch(() => undefined); // duplicates: marked again meanwhile
+}
+
+async function processDirty(ctx: AppContext, storeHash: string, settings: Settings, dirty: StockDirtyDoc[], reporter: RunReporter): Promise<Omit<FlushReport, 'runId'>> {
+  const zoho = await zohoClientFor(ctx, storeHash);
+  const bc = await bigcommerceClientFor(ctx, storeHash);
+  const oldest = Math.min(...dirty.map((d) => d.firstMarkedAt.getTime()));
+  const state = await StockState.findById(storeHash, { ownAdjustmentIds: 1, window: 1 }).lean();
+  const own = new Set(state?.ownAdjustmentIds ?? []);
+
+  const itemIds = new Set(dirty.filter((d) => d.source === 'zoho' && d.kind === 'item').map((d) => d.recordId));
+  const records: RecordRef[] = dirty
+    .filter((d) => d.source === 'zoho' && d.kind !== 'item' && !(d.kind === 'inventory_adjustment' && own.has(d.recordId)))
+    .map((d) => ({ module: d.kind, recordId: d.recordId }));
+  const bcRefs = dirty.filter((d) => d.source === 'bigcommerce').map((d) => ({ kind: d.kind as 'product' | 'variant', id: Number(d.recordId) }));
+
+  let settled = new Set<string>();
+  if (settings.stock.method === 'twoway' && bcRefs.length > 0) {
+    settled = await pushBigCommerceChanges({ storeHash, refs: bcRefs, settings: settings.stock, zoho, bc, reporter });
+  }
+
+  let read: FlushReport['read'] = 'none';
+  let zohoItemsRead = 0;
+  let written = 0;
+  if (itemIds.size > 0 || records.length > 0) {
+    const zohoBefore = zoho.callsMade;
+    const bcBefore = bc.callCount;
+    // Reading each record costs a call; past a point, the whole list (200 items a call) is cheaper.
+    const linked = await Link.countDocuments({ storeHash, entity: { $in: ['product', 'variant'] } });
+    const listCost = Math.max(1, Math.ceil(linked / ZOHO_PAGE_SIZE));
+    const detailsCost = records.length + Math.ceil((itemIds.size + records.length) / stockRealtime.itemDetailsBatch);
+    let everything = records.length > 0 && listCost <= detailsCost;
+    if (!everything && records.length > 0) {
+      const resolved = await resolveRecordItems(zoho, records);
+      for (const id of resolved.itemIds) itemIds.add(id);
+      // A record that could not be read (deleted) moved stock somewhere: read everything.
+      everything = resolved.unresolved > 0;
+    }
+    const raw = everything ? await readAllZohoStock(zoho, Priority.realtime) : await readZohoItemDetails(zoho, [...itemIds], Priority.realtime);
+    const stock = await withLocations(zoho, raw, settings.stock.locations, Priority.realtime);
+    read = everything ? 'all' : 'details';
+    const items = stock.items.filter((i) => !settled.has(i.item_id));
+    zohoItemsRead = stock.items.length;
+    const result = await writeFromZoho({
+      storeHash,
+      items,
+      complete: everything,
+      settings: settings.stock,
+      bc,
+      reporter,
+      priority: Priority.realtime,
+      heartbeat: async () => {},
+      recordUnchanged: !everything,
+    });
+    written = result.written;
+    reporter.addApiCalls('zoho', zoho.callsMade - zohoBefore);
+    reporter.addApiCalls('bigcommerce', bc.callCount - bcBefore);
+  }
+  if (state?.window?.message) await reporter.save({ message: state.window.message });
+  return { records: dirty.length, zohoItemsRead, written, read, oldestEventMs: Date.now() - oldest };
+}

@@ -1,0 +1,39 @@
+import { bigcommerceClientFor } from '../../bigcommerce/clientFactory.js';
+import { zohoClientFor } from '../../zoho/client.js';
+import { registerFlow, type FlowOutcome, type FlowRunContext } from '../registry.js';
+import { priorityForTrigger } from '../triggerPriority.js';
+import { writeFromZoho } from './fromZoho.js';
+import { readAllZohoStock, withLocations } from './read.js';
+import { checkSilentWebhooks } from './silent.js';
+
+/**
+ * The stock flow (`POST /api/sync/stock`, the schedule, the daily reconciliation): every active
+ * Zoho item's quantity (the setting picks which), per mapped location, minus the units of
+ * claimed orders Zoho does not have yet, written to BigCommerce where it changed. Real-time
+ * methods run it too, as the safety net that also notices a silent Zoho webhook.
+ */
+export async function runStock({ ctx, run, settings, reporter, heartbeat }: FlowRunContext): Promise<FlowOutcome> {
+  const priority = priorityForTrigger(run.trigger);
+  const zoho = await zohoClientFor(ctx, run.storeHash);
+  const bc = await bigcommerceClientFor(ctx, run.storeHash);
+
+  const read = await withLocations(zoho, await readAllZohoStock(zoho, priority), settings.stock.locations, priority);
+  reporter.addApiCalls('zoho', read.calls);
+  await heartbeat();
+  await reporter.setProgress(0, read.items.length);
+
+  const result = await writeFromZoho({ storeHash: run.storeHash, items: read.items, complete: true, settings: settings.stock, bc, reporter, priority, heartbeat, dryRun: run.dryRun });
+  reporter.addApiCalls('bigcommerce', bc.callCount);
+  await reporter.setProgress(read.items.length, read.items.length);
+
+  const notes: string[] = [];
+  if (result.unlinked > 0) notes.push(`${result.unlinked} Zoho item(s) have no BigCommerce product yet (the products sync links them).`);
+  if (!run.dryRun) {
+    const silent = await checkSilentWebhooks(run.storeHash, settings.stock.method, result.zohoChanged);
+    if (silent) notes.unshift(silent);
+  }
+  if (result.failed > 0) notes.unshift(`${result.failed} level(s) were refused by BigCommerce.`);
+  return notes.length ? { message: notes.join(' ') } : undefined;
+}
+
+registerFlow('stock', runStock);

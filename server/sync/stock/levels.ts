@@ -1,0 +1,63 @@
+import { StockLevel, stockLevelId } from '../../db/models/index.js';
+import { levelKey, type KnownLevel, type StockTarget } from './types.js';
+
+/** What the app knows BigCommerce holds (StockLevel): loaded once per run, written in bulk. */
+
+/** The whole store's levels, or those of some items. */
+export async function loadKnownLevels(storeHash: string, zohoItemIds?: readonly string[]): Promise<Map<string, KnownLevel>> {
+  const filter = zohoItemIds ? { storeHash, zohoItemId: { $in: [...new Set(zohoItemIds)] } } : { storeHash };
+  const rows = await StockLevel.find(filter, { zohoItemId: 1, bigcommerceLocationId: 1, quantity: 1, zohoQuantity: 1, basis: 1 }).lean();
+  return new Map(rows.map((r) => [levelKey(r.zohoItemId, r.bigcommerceLocationId), { quantity: r.quantity, zohoQuantity: r.zohoQuantity, ...(r.basis ? { basis: r.basis } : {}) }]));
+}
+
+export interface LevelWrite {
+  zohoItemId: string;
+  locationId: number;
+  target: StockTarget;
+  quantity: number;
+  zohoQuantity: number;
+  basis: string;
+}
+
+/**
+ * Records what BigCommerce now holds. On the embedded database an update by _id reads the whole
+ * collection, so rows are replaced in bulk instead: one delete and one insert per thousand rows
+ * (a run interrupted in between only loses the memory of a level, which is then written again).
+ */
+export async function rememberLevels(storeHash: string, levels: LevelWrite[]): Promise<void> {
+  const now = new Date();
+  const rows = new Map(
+    levels.map((l) => {
+      const _id = stockLevelId(storeHash, l.zohoItemId, l.locationId);
+      return [
+        _id,
+        {
+          _id,
+          storeHash,
+          zohoItemId: l.zohoItemId,
+          bigcommerceLocationId: l.locationId,
+          targetKind: l.target.kind,
+          targetId: l.target.id,
+          ...(l.target.sku ? { sku: l.target.sku } : {}),
+          quantity: l.quantity,
+          zohoQuantity: l.zohoQuantity,
+          basis: l.basis,
+          updatedAt: now,
+        },
+      ] as const;
+    }),
+  );
+  const all = [...rows.values()];
+  for (let i = 0; i < all.length; i += 1_000) {
+    const chunk = all.slice(i, i + 1_000);
+    await StockLevel.deleteMany({ _id: { $in: chunk.map((r) => r._id) } });
+    await StockLevel.insertMany(chunk, { ordered: false }).catch(ignoreDuplicates);
+  }
+}
+
+/** Another flush wrote the same level in between: its row is as current as ours. */
+function ignoreDuplicates(error: unknown): void {
+  const e = error as { code?: number; writeErrors?: { code?: number }[] };
+  if (e.code === 11000 || (e.writeErrors?.length && e.writeErrors.every((w) => w.code === 11000))) return;
+  throw error;
+}
