@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { InMemoryNotificationChannel } from 'agenda';
 import { createApp } from './app.js';
 import { apiUsage } from './bigcommerce/usage.js';
 import type { Config } from './config.js';
@@ -22,6 +23,9 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const agenda = createAgenda(database.connection.db!, jobOptions);
+  // One process doing both roles: a job queued by a request starts at once instead of at the
+  // next poll (with separate web and worker processes, workers poll every two seconds).
+  if (config.role === 'all') agenda.notifyVia(new InMemoryNotificationChannel());
   await agenda.ready;
   const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
   defineJobs(agenda, ctx, { lockLifetimeMs: jobOptions.lockLifetimeMs });

@@ -4,10 +4,14 @@
  */
 import { benchCatalog } from './catalog.js';
 import { benchDatabase } from './database.js';
+import { benchOrders } from './orders.js';
+import { benchStock } from './stock.js';
 
 const benches: Record<string, () => Promise<void>> = {
   database: benchDatabase,
   catalog: benchCatalog,
+  orders: benchOrders,
+  stock: benchStock,
 };
 
 const only = process.argv.slice(2);

@@ -286,4 +286,3 @@ export async function benchStock(): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('stock.ts')) await benchStock();

@@ -144,7 +144,8 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     await results.getByRole('button', { name: 'Open run' }).first().click();
     const detail = frame.getByTestId('run-detail');
     await detail.waitFor({ timeout: 10_000 });
-    expect(await detail.textContent()).toContain('Zylker Mug');
+    // The run's records arrive after its header: wait for the one found by the search.
+    await expect.poll(async () => (await detail.textContent()) ?? '', { timeout: 10_000 }).toContain('ZI-MUG-01');
     await shot(page, 'activity-run');
     await page.close();
   });
