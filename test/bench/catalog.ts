@@ -1,10 +1,10 @@
+import { startBenchSimulators } from './simulators.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { createApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { connectMongoose } from '../../server/db/connection.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
@@ -12,10 +12,8 @@ import { SyncRun } from '../../server/db/models/index.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import '../../server/sync/index.js';
 import { requestRun } from '../../server/sync/runs.js';
-import { startBigCommerceSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import { createItemGroup } from '../../sandbox/zoho/api/itemgroups.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
-import { startZohoSimulator } from '../../sandbox/zoho/simulator.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
 
@@ -44,25 +42,9 @@ const zohoApiCalls = (zoho: { state: { calls: Map<string, number> } }) =>
   [...zoho.state.calls.entries()].filter(([k]) => k.includes('/inventory/v1/')).reduce((n, [, c]) => n + c, 0);
 
 async function benchSize(items: number, quota: number, windowMs: number): Promise<Figures[]> {
-  const client = { clientId: '1000.BENCH', clientSecret: 'bench-secret' };
-  const bigcommerce = await startBigCommerceSimulator({ clientId: 'bench-bc', clientSecret: 'bench-bc-secret', appUrl: 'http://app.bench' });
-  const zoho = await startZohoSimulator({ clients: [client] });
+    const { bigcommerce, zoho, config } = await startBenchSimulators();
   bigcommerce.rateLimit.configure({ quota, windowMs });
   const store = bigcommerce.state.addStore('bench', { accessToken: 'bc-token' });
-  const config = loadConfig({
-    APP_URL: 'http://app.bench',
-    BC_CLIENT_ID: 'bench-bc',
-    BC_CLIENT_SECRET: 'bench-bc-secret',
-    BC_LOGIN_URL: bigcommerce.url,
-    BC_API_URL: bigcommerce.url,
-    ZOHO_CLIENT_ID: client.clientId,
-    ZOHO_CLIENT_SECRET: client.clientSecret,
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_API_URL: zoho.apiUrl,
-    SESSION_SECRET: 'b'.repeat(40),
-    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
   const ctx: AppContext = { config, logger: pino({ level: 'silent' }), jobs: { enqueue: async () => {}, cancelStoreJobs: async () => 0 } };
   const org = zoho.state.addOrganization({ name: 'Bench', dataCenter: 'us', plan: 'premium' });
   zoho.state.addUser({ email: 'bench@example.com', dataCenter: 'us', organizationIds: [org.id] });

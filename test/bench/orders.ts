@@ -1,3 +1,4 @@
+import { startBenchSimulators } from './simulators.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,6 @@ import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { createApp } from '../../server/app.js';
 import { webhookSecretFor, WEBHOOK_SECRET_HEADER } from '../../server/bigcommerce/webhookSecret.js';
-import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { connectMongoose } from '../../server/db/connection.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
@@ -16,9 +16,7 @@ import { defineJobs } from '../../server/jobs/definitions.js';
 import '../../server/sync/index.js';
 import { configureZohoRuntime } from '../../server/zoho/runtime.js';
 import type { OrderInput } from '../../sandbox/bigcommerce/orders.js';
-import { startBigCommerceSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
-import { startZohoSimulator } from '../../sandbox/zoho/simulator.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
 
@@ -60,28 +58,12 @@ export async function benchOrders(): Promise<void> {
   await mongoose.connection.dropDatabase();
   await connectMongoose(process.env.MONGODB_URI ?? db!.uri);
 
-  const client = { clientId: '1000.BENCH', clientSecret: 'bench-secret' };
-  const bigcommerce = await startBigCommerceSimulator({ clientId: 'bench-bc', clientSecret: 'bench-bc-secret', appUrl: 'http://app.bench' });
-  const zoho = await startZohoSimulator({ clients: [client], limits: { minuteWindowMs: MINUTE_MS } });
+    const { bigcommerce, zoho, config } = await startBenchSimulators({ limits: { minuteWindowMs: MINUTE_MS } });
   // BigCommerce's quota raised (a Pro store): this bench measures the Zoho side, BigCommerce's pacing is the catalog bench's.
   bigcommerce.rateLimit.configure({ quota: 100_000, windowMs: 30_000 });
   bigcommerce.faults.set({ latencyMs: 100 });
   zoho.faults.set({ latencyMs: 100 });
   const store = bigcommerce.state.addStore(STORE, { accessToken: 'bc-token' });
-  const config = loadConfig({
-    APP_URL: 'http://app.bench',
-    BC_CLIENT_ID: 'bench-bc',
-    BC_CLIENT_SECRET: 'bench-bc-secret',
-    BC_LOGIN_URL: bigcommerce.url,
-    BC_API_URL: bigcommerce.url,
-    ZOHO_CLIENT_ID: client.clientId,
-    ZOHO_CLIENT_SECRET: client.clientSecret,
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_API_URL: zoho.apiUrl,
-    SESSION_SECRET: 'b'.repeat(40),
-    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
   const agenda = createAgenda(mongoose.connection.db!, { name: 'bench-orders' });
   await agenda.ready;
   const ctx: AppContext = { config, logger: pino({ level: 'silent' }), jobs: agendaJobQueue(agenda) };

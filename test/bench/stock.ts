@@ -1,3 +1,4 @@
+import { startBenchSimulators } from './simulators.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,6 @@ import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { connectMongoose } from '../../server/db/connection.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
@@ -22,12 +22,12 @@ import '../../server/sync/index.js';
 import { requestRun } from '../../server/sync/runs.js';
 import { markZohoStockEvent } from '../../server/sync/stock/events.js';
 import { createProduct } from '../../sandbox/bigcommerce/catalog.js';
-import { startBigCommerceSimulator, type RunningSimulator } from '../../sandbox/bigcommerce/simulator.js';
+import type { RunningSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import type { SimStore } from '../../sandbox/bigcommerce/state.js';
 import { createAdjustment, serializeAdjustment } from '../../sandbox/zoho/api/inventoryadjustments.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
 import type { ZohoOrg } from '../../sandbox/zoho/org.js';
-import { startZohoSimulator, type RunningZohoSimulator } from '../../sandbox/zoho/simulator.js';
+import type { RunningZohoSimulator } from '../../sandbox/zoho/simulator.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
 
@@ -48,7 +48,6 @@ import { connectThroughPanel } from '../support/zohoConnect.js';
  * Agenda job per flush instead of one per event). `BENCH_PATHS=direct,intake` picks.
  */
 const LATENCY_MS = 100;
-const client = { clientId: '1000.BENCHSTOCK', clientSecret: 'bench-stock-secret' };
 
 interface World {
   ctx: AppContext;
@@ -61,23 +60,8 @@ interface World {
 }
 
 async function world(storeHash: string, items: number): Promise<World> {
-  const bigcommerce = await startBigCommerceSimulator({ clientId: 'bench-bc', clientSecret: 'bench-bc-secret', appUrl: 'http://app.bench' });
-  const zoho = await startZohoSimulator({ clients: [client] });
+  const { bigcommerce, zoho, config } = await startBenchSimulators();
   const store = bigcommerce.state.addStore(storeHash, { accessToken: 'bc-token' });
-  const config = loadConfig({
-    APP_URL: 'http://app.bench',
-    BC_CLIENT_ID: 'bench-bc',
-    BC_CLIENT_SECRET: 'bench-bc-secret',
-    BC_LOGIN_URL: bigcommerce.url,
-    BC_API_URL: bigcommerce.url,
-    ZOHO_CLIENT_ID: client.clientId,
-    ZOHO_CLIENT_SECRET: client.clientSecret,
-    ZOHO_ACCOUNTS_URL: zoho.url,
-    ZOHO_API_URL: zoho.apiUrl,
-    SESSION_SECRET: 's'.repeat(40),
-    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
   const ctx: AppContext = { config, logger: pino({ level: 'silent' }), jobs: { enqueue: async () => {}, cancelStoreJobs: async () => 0 } };
   const org = zoho.state.addOrganization({ name: `Bench ${storeHash}`, dataCenter: 'us', plan: 'professional' });
   zoho.state.addUser({ email: `${storeHash}@example.com`, dataCenter: 'us', organizationIds: [org.id] });
