@@ -4,7 +4,7 @@ import { getSettings } from '../settings/service.js';
 import { readUsage } from './usage.js';
 import { sessionOf } from './requireSession.js';
 
-export type AlertKind = 'zoho_needs_reconnect' | 'zoho_budget_exhausted' | 'zoho_budget_low' | 'webhooks_silent' | 'orders_held';
+export type AlertKind = 'zoho_needs_reconnect' | 'zoho_budget_exhausted' | 'zoho_budget_low' | 'webhooks_silent' | 'orders_held' | 'orders_edited';
 
 export interface Alert {
   kind: AlertKind;
@@ -70,6 +70,23 @@ export async function readAlerts(storeHash: string, now = new Date()): Promise<A
       platform: 'zoho',
       count: held.total,
       message: `${parts} order${held.total === 1 ? '' : 's'} did not reach Zoho Inventory: fix the cause, then retry ${held.total === 1 ? 'it' : 'them'} from Activity.`,
+    });
+  }
+
+  // Orders edited in BigCommerce after they were invoiced (the last 30 days): Zoho was left as it was.
+  const edited = await OrderSync.find({ storeHash, 'edited.at': { $gte: new Date(now.getTime() - 30 * 86_400_000) } }, { orderId: 1, edited: 1 })
+    .sort({ 'edited.at': -1 })
+    .limit(5)
+    .lean();
+  if (edited.length > 0) {
+    const list = edited.map((o) => `#${o.orderId} (${(o.edited?.differences ?? []).join(', ')})`).join('; ');
+    alerts.push({
+      kind: 'orders_edited',
+      severity: 'warning',
+      platform: 'bigcommerce',
+      count: edited.length,
+      since: edited[edited.length - 1]!.edited?.at ?? undefined,
+      message: `Edited in BigCommerce after they were invoiced in Zoho, which was left as it is: ${list}. Adjust the Zoho invoice if needed.`,
     });
   }
 

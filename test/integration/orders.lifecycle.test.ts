@@ -160,3 +160,27 @@ describe('the panel’s order API', () => {
     expect((await request(world.h.app).get('/api/orders/not-a-number').set(auth())).status).toBe(404);
   });
 });
+
+describe('an order edited after it was invoiced', () => {
+  it('is flagged with what differs, shown in the panel, and Zoho is left alone', async () => {
+    const order = placeOrder(world, { email: 'edit@example.com', firstName: 'Eddie', lastName: 'Edits' });
+    expect((await process(order.id))?.status).toBe('done');
+    const zohoWrites = () => ['POST /inventory/v1/salesorders', 'POST /inventory/v1/invoices', 'PUT /inventory/v1/invoices'].reduce((n, k) => n + world.h.zoho!.state.callCount(k), 0);
+    const writesBefore = zohoWrites();
+
+    const sim = world.store.orders.get(order.id)!;
+    sim.discount_amount = 5;
+    updateOrder(world.h.bigcommerce.state, world.store, sim, { staff_notes: 'discount given by phone' });
+    await process(order.id);
+
+    const state = await orderState(world, order.id);
+    expect(state?.status).toBe('done');
+    expect(state?.edited?.differences).toEqual(expect.arrayContaining([expect.stringMatching(/^discount 0\.00 → 5\.00$/), expect.stringMatching(/^total /)]));
+    expect(zohoWrites()).toBe(writesBefore);
+
+    const shown = await request(world.h.app).get(`/api/orders/${order.id}`).set(auth());
+    expect(shown.body.order?.edited?.differences ?? shown.body.edited?.differences).toEqual(state?.edited?.differences);
+    const alerts = await request(world.h.app).get('/api/alerts').set(auth());
+    expect(alerts.body.alerts.find((a: { kind: string }) => a.kind === 'orders_edited')?.message).toContain(`#${order.id}`);
+  });
+});

@@ -165,3 +165,13 @@ describe('orders mapping: contact', () => {
     expect(zohoDate('Tue, 05 Mar 2024 23:30:00 -0500')).toBe('2024-03-06');
   });
 });
+
+describe('amountDifferences', () => {
+  it('names each amount that changed, and nothing when none did', async () => {
+    const { amountDifferences } = await import('../../server/sync/orders/mapping.js');
+    const before = { subtotal: 40, shipping: 5, discount: 0, tax: 0, total: 45 };
+    expect(amountDifferences(before, { ...before })).toEqual([]);
+    expect(amountDifferences(before, { ...before, discount: 5, total: 40 })).toEqual(['discount 0.00 → 5.00', 'total 45.00 → 40.00']);
+    expect(amountDifferences(undefined, before)).toEqual([]);
+  });
+});

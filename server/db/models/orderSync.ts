@@ -80,6 +80,11 @@ const orderSyncSchema = new Schema(
     lineMap: { type: [lineLinkSchema], default: undefined },
     /** The first shipping address (fulfilment ships against it). */
     orderAddressId: { type: Number },
+    /** Edited in BigCommerce after it was invoiced: what differs (Zoho's records are left as they are). */
+    edited: {
+      at: { type: Date },
+      differences: { type: [String], default: undefined },
+    },
     held: {
       reason: { type: String },
       skus: { type: [String], default: undefined },

@@ -232,6 +232,20 @@ export interface OrderAmounts {
   total: number;
 }
 
+/**
+ * What changed in an order's amounts since the app last saw it ("total 45.00 → 50.00"): an order
+ * edited in BigCommerce after it was invoiced is flagged with these, never rewritten in Zoho.
+ */
+export function amountDifferences(before: { [K in keyof OrderAmounts]?: number | null } | null | undefined, after: OrderAmounts): string[] {
+  if (!before) return [];
+  const differences: string[] = [];
+  for (const field of ['subtotal', 'shipping', 'discount', 'tax', 'total'] as const) {
+    const was = before[field];
+    if (typeof was === 'number' && Math.abs(was - after[field]) >= 0.005) differences.push(`${field} ${was.toFixed(2)} → ${after[field].toFixed(2)}`);
+  }
+  return differences;
+}
+
 export function orderAmounts(order: BcOrder): OrderAmounts {
   return {
     subtotal: money(order.subtotal_ex_tax),

@@ -16,6 +16,7 @@ import { classifyFailure, nextAttemptAt, OrderConflictError } from './failures.j
 import { forgetItems, resolveItemsBySku } from './items.js';
 import { claimOrder, releaseOrder, renewLease } from './lease.js';
 import {
+  amountDifferences,
   contactDetails,
   invoiceBody,
   isPaid,
@@ -95,9 +96,12 @@ export async function processOrder(ctx: AppContext, request: ProcessRequest, ser
   if (order === null) return result('missing', { operation: 'unchanged', reason: 'The order is not in BigCommerce (deleted?).' });
   const importFrom = await importBoundary(storeHash, services.settings);
   if (order) {
-    const known = knownOf(await OrderSync.findById(_id).lean<OrderSyncDoc>());
+    const doc = await OrderSync.findById(_id).lean<OrderSyncDoc>();
+    const known = knownOf(doc);
     const first = decide({ order, known, settings: services.settings, importFrom, trigger: request.trigger, now: new Date() });
-    if (first.kind === 'nothing') return result('unchanged', { operation: 'unchanged', reason: first.reason });
+    // An invoiced order whose amounts changed goes on, to be flagged (under the lease).
+    const edited = doc?.status === 'done' && amountDifferences(doc.amounts, orderAmounts(order)).length > 0;
+    if (first.kind === 'nothing' && !edited) return result('unchanged', { operation: 'unchanged', reason: first.reason });
   }
 
   const owner = randomUUID();
@@ -230,7 +234,17 @@ class OrderAttempt {
       return { status: this.doc.status, outcome: { operation: 'unchanged', reason: note } };
     }
     const decision = decide({ order, known: knownOf(this.doc), settings: this.services.settings, importFrom: this.importFrom, trigger: this.request.trigger, now: new Date() });
+    // Amounts as they were invoiced, before this look records BigCommerce's current ones.
+    const invoiced = this.doc.status === 'done' ? this.doc.amounts : undefined;
     this.later({ ...bcFields(order), ...(this.request.runId ? { lastRunId: this.request.runId } : {}) });
+    if (decision.kind === 'nothing' && invoiced) {
+      const differences = amountDifferences(invoiced, orderAmounts(order));
+      if (differences.length) {
+        const reason = `Edited in BigCommerce after it was invoiced in Zoho: ${differences.join(', ')}. The Zoho invoice was left as it is.`;
+        await this.save({ edited: { at: new Date(), differences } });
+        return { status: 'unchanged', outcome: { operation: 'conflict', zohoId: this.doc.zoho?.invoiceId ?? undefined, reason } };
+      }
+    }
     return this.act(decision, order, storeHash);
   }
 

@@ -56,6 +56,7 @@ export function publicOrder(doc: OrderSyncDoc) {
     amounts: doc.amounts ?? undefined,
     zoho: doc.zoho ?? {},
     held: doc.held?.reason ? { reason: doc.held.reason, skus: doc.held.skus ?? [] } : undefined,
+    edited: doc.edited?.at ? { at: doc.edited.at, differences: doc.edited.differences ?? [] } : undefined,
     attempts: doc.attempts ?? 0,
     nextAttemptAt: doc.nextAttemptAt ?? undefined,
     lastError: doc.lastError?.message ? doc.lastError : undefined,
