@@ -4,3 +4,4 @@ import './pricelists/index.js';
 import './orders/index.js';
 import './fulfilment/index.js';
 import './stock/index.js';
+import './contacts/index.js';
