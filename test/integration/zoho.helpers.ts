@@ -1,9 +1,8 @@
-import request from 'supertest';
-import { expect } from 'vitest';
 import type { ZohoOrg } from '../../sandbox/zoho/org.js';
 import type { ZohoPlan } from '../../sandbox/zoho/limits.js';
 import { installedStoreSession } from '../support/sessions.js';
 import type { TestHarness } from '../support/testApp.js';
+import { connectThroughPanel } from '../support/zohoConnect.js';
 
 /**
  * A store connected to a fresh organization of its own through the real routes: panel
@@ -22,15 +21,6 @@ export async function connectZohoStore(
   const email = options.organization?.email ?? `owner@${storeHash}.example`;
   if (!existing) zoho.state.addUser({ email, dataCenter: options.dataCenter ?? 'us', organizationIds: [org.id] });
   const session = await installedStoreSession(h.ctx, storeHash);
-  const auth = { authorization: `Bearer ${session}` };
-  const start = await request(h.app).get('/api/zoho/connect').query({ dc: options.dc ?? 'com' }).set(auth);
-  expect(start.status).toBe(200);
-  zoho.state.autoApproveUser = email;
-  const consent = await fetch(start.body.authorizeUrl as string, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const done = await request(h.app).get(`/zoho/callback${back.search}`);
-  expect(done.status, done.text).toBe(200);
-  const chosen = await request(h.app).put('/api/zoho/organization').set(auth).send({ organizationId: org.id });
-  expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
+  await connectThroughPanel(h.app, zoho, session, org.id, email, options.dc ?? 'com');
   return { session, org, email };
 }
