@@ -67,6 +67,15 @@ export function controlRoutes(state: BigCommerceState): Router {
     const order = state.placeOrder(storeOf(req), req.body as OrderInput);
     res.json({ id: order.id, status_id: order.status_id });
   });
+  router.post('/__sim/stores/:hash/orders/:id/refunds', (req, res) => {
+    const body = z
+      .object({
+        items: z.array(z.object({ order_product_id: z.int(), quantity: z.int().min(1), amount: z.number().min(0).optional() })).optional(),
+        amount: z.number().min(0).optional(),
+      })
+      .parse(req.body ?? {});
+    res.status(201).json(state.refundOrder(storeOf(req), Number(req.params.id), body));
+  });
   router.put('/__sim/faults', (req, res) => {
     state.faults.set(req.body ?? {});
     res.status(204).end();

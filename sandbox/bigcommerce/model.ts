@@ -195,6 +195,9 @@ export interface SimOrderProduct {
   price_inc_tax: number;
   quantity: number;
   quantity_shipped: number;
+  /** Refunded so far (the merchant's Refund action): units and money. */
+  quantity_refunded: number;
+  refund_amount: number;
   product_options: { id: number; option_id: number; display_name: string; display_value: string; value: string }[];
   /** Which stock the line drew from, so a status change can tell what was taken. */
   stock: { kind: 'product' | 'variant'; id: number } | null;
@@ -237,6 +240,10 @@ export interface SimOrder {
   coupons: SimCoupon[];
   shipments: SimShipment[];
   discount_amount: number;
+  /** Money given back so far, lines and order-level amounts (shipping, tax…) together. */
+  refunded_amount: number;
+  /** Refunds made, numbered per store (the refund webhook names the last one). */
+  refundIds: number[];
   payment_method: string;
   customer_message: string;
   staff_notes: string;

@@ -29,6 +29,8 @@ export const ORDER_STATUSES: Readonly<Record<number, string>> = Object.freeze({
 export const INCOMPLETE = 0;
 export const SHIPPED = 2;
 export const PARTIALLY_SHIPPED = 3;
+export const REFUNDED = 4;
+export const PARTIALLY_REFUNDED = 14;
 
 /** v2 rejects with 400 and a message. */
 const refuse = (message: string) => new SimApiError(400, message);
@@ -106,6 +108,8 @@ function resolveLine(store: SimStore, line: OrderLineInput, index: number, order
       price_inc_tax: line.price_inc_tax,
       quantity: line.quantity,
       quantity_shipped: 0,
+      quantity_refunded: 0,
+      refund_amount: 0,
       product_options: [],
       stock: null,
     };
@@ -132,6 +136,8 @@ function resolveLine(store: SimStore, line: OrderLineInput, index: number, order
     price_inc_tax: line.price_inc_tax ?? priceEx,
     quantity: line.quantity,
     quantity_shipped: 0,
+    quantity_refunded: 0,
+    refund_amount: 0,
     product_options: variant.option_values.map((v) => ({ id: v.id, option_id: v.option_id, display_name: v.option_display_name, display_value: v.label, value: String(v.id) })),
     stock: item ? { kind: item.kind, id: itemId(item) } : null,
   };
@@ -203,6 +209,8 @@ export function createOrder(state: BigCommerceState, store: SimStore, input: Ord
     coupons,
     shipments: [],
     discount_amount: input.discount_amount ?? 0,
+    refunded_amount: 0,
+    refundIds: [],
     payment_method: input.payment_method ?? (statusId === INCOMPLETE ? '' : 'Manual'),
     customer_message: input.customer_message ?? '',
     staff_notes: input.staff_notes ?? '',
@@ -325,6 +333,56 @@ export function updateShipment(state: BigCommerceState, store: SimStore, order: 
   order.dateModified = state.clock.now();
   state.emit(store, 'store/shipment/updated', { type: 'shipment', id: shipment.id, orderId: order.id });
   return shipment;
+}
+
+export interface RefundInput {
+  /** Lines given back: units, and the money for them (their price with tax, unless said). */
+  items?: { order_product_id: number; quantity: number; amount?: number }[];
+  /** Money refunded beyond the lines (shipping, tax, a goodwill amount). */
+  amount?: number;
+}
+
+/**
+ * The merchant's Refund action (BigCommerce does it through its payment actions, which are
+ * not part of the v2 files): the order's refunded_amount and its lines' quantity_refunded and
+ * refund_amount grow, the status becomes Refunded or Partially Refunded, and the refund,
+ * updated and status webhooks fire.
+ */
+export function refundOrder(state: BigCommerceState, store: SimStore, order: SimOrder, input: RefundInput) {
+  if (order.status_id === INCOMPLETE) throw refuse('An incomplete order has taken no payment to refund.');
+  const lines = new Map<SimOrderProduct, { quantity: number; amount: number }>();
+  for (const [i, item] of (input.items ?? []).entries()) {
+    const line = order.products.find((p) => p.id === item.order_product_id);
+    if (!line) throw refuse(`The field 'items.${i}.order_product_id' is invalid.`);
+    const quantity = (lines.get(line)?.quantity ?? 0) + item.quantity;
+    if (!Number.isInteger(item.quantity) || item.quantity < 1 || line.quantity_refunded + quantity > line.quantity) {
+      throw refuse(`The field 'items.${i}.quantity' is invalid: ${line.quantity - line.quantity_refunded} of '${line.name}' left to refund.`);
+    }
+    const amount = item.amount ?? Math.round(line.price_inc_tax * item.quantity * 100) / 100;
+    if (!(amount >= 0)) throw refuse(`The field 'items.${i}.amount' is invalid.`);
+    lines.set(line, { quantity, amount: (lines.get(line)?.amount ?? 0) + amount });
+  }
+  const extra = input.amount ?? 0;
+  if (!(extra >= 0)) throw refuse(`The field 'amount' is invalid.`);
+  const total = [...lines.values()].reduce((s, l) => s + l.amount, 0) + extra;
+  if (!(total > 0)) throw refuse('A refund needs items or an amount.');
+  const orderTotal = orderTotals(order).totalInc;
+  if (order.refunded_amount + total > orderTotal + 0.005) throw refuse(`The refund exceeds what is left to refund (${(orderTotal - order.refunded_amount).toFixed(2)}).`);
+
+  for (const [line, change] of lines) {
+    line.quantity_refunded += change.quantity;
+    line.refund_amount = Math.round((line.refund_amount + change.amount) * 100) / 100;
+  }
+  order.refunded_amount = Math.round((order.refunded_amount + total) * 100) / 100;
+  const refundId = store.nextId('refund');
+  order.refundIds.push(refundId);
+  const previous = order.status_id;
+  order.status_id = order.refunded_amount + 0.005 >= orderTotal ? REFUNDED : PARTIALLY_REFUNDED;
+  order.dateModified = state.clock.now();
+  state.emit(store, 'store/order/refund/created', { type: 'order', id: order.id, refund: { refund_id: refundId } });
+  state.emit(store, 'store/order/updated', { type: 'order', id: order.id });
+  if (order.status_id !== previous) emitStatusUpdated(state, store, order, previous);
+  return { id: refundId, order_id: order.id, amount: Math.round(total * 100) / 100 };
 }
 
 /** The money an order adds up to (v2 writes these as 4-decimal strings). */

@@ -21,7 +21,8 @@ import type {
   SimProduct,
   SimVariant,
 } from './model.js';
-import { createOrder, type OrderInput } from './orders.js';
+import { SimApiError } from './errors.js';
+import { createOrder, refundOrder, type OrderInput, type RefundInput } from './orders.js';
 import { RateLimiter } from './rateLimit.js';
 import { WebhookEmitter } from './webhooks.js';
 
@@ -73,6 +74,7 @@ const ID_BASES = {
   orderAddress: 1,
   coupon: 1,
   shipment: 1,
+  refund: 1,
   hook: 20_000_001,
 } as const;
 export type IdKind = keyof typeof ID_BASES;
@@ -296,5 +298,13 @@ export class BigCommerceState {
   /** Places an order as a shopper would (stock taken, events raised). */
   placeOrder(store: SimStore | string, input: OrderInput): SimOrder {
     return createOrder(this, this.resolve(store), input);
+  }
+
+  /** The merchant refunds an order (in part or whole) in the control panel. */
+  refundOrder(store: SimStore | string, orderId: number, input: RefundInput) {
+    const resolved = this.resolve(store);
+    const order = resolved.orders.get(orderId);
+    if (!order) throw new SimApiError(404, `Order ${orderId} not found.`);
+    return refundOrder(this, resolved, order, input);
   }
 }

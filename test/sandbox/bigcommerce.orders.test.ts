@@ -191,6 +191,34 @@ describe('shipments', () => {
   });
 });
 
+describe('refunds', () => {
+  it('refunds lines and order-level money: amounts, quantities, payment status and status move, and the refund event fires', async () => {
+    const order = h.sim.state.placeOrder('sim1', {
+      billing_address: billing,
+      status_id: 11,
+      products: [{ name: 'Cup', sku: 'RF-CUP', quantity: 3, price_ex_tax: 10, price_inc_tax: 10 }],
+      shipping_cost_ex_tax: 5,
+    });
+    const lineId = order.products[0]!.id;
+    const post = (body: unknown) =>
+      fetch(`${h.sim.url}/__sim/stores/sim1/orders/${order.id}/refunds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const mark = h.store.events.length;
+    const first = await post({ items: [{ order_product_id: lineId, quantity: 1 }] });
+    expect(first.status).toBe(201);
+    expect((await h.api('GET', `/v2/orders/${order.id}`)).body).toMatchObject({ status_id: 14, refunded_amount: '10.0000', payment_status: 'partially refunded' });
+    expect((await h.api('GET', `/v2/orders/${order.id}/products`)).body[0]).toMatchObject({ quantity_refunded: 1, refund_amount: '10.0000', is_refunded: true });
+    expect(eventsSince(mark).map((e) => e.scope)).toEqual(['store/order/refund/created', 'store/order/updated', 'store/order/statusUpdated']);
+    expect(eventsSince(mark)[0]!.data).toMatchObject({ type: 'order', id: order.id, refund: { refund_id: expect.any(Number) } });
+
+    // More than is left, or units never bought, are refused; the rest (two cups and shipping) refunds it all.
+    expect((await post({ amount: 100 })).status).toBe(400);
+    expect((await post({ items: [{ order_product_id: lineId, quantity: 3 }] })).status).toBe(400);
+    expect((await post({ items: [{ order_product_id: lineId, quantity: 2 }], amount: 5 })).status).toBe(201);
+    expect((await h.api('GET', `/v2/orders/${order.id}`)).body).toMatchObject({ status_id: 4, refunded_amount: '35.0000', payment_status: 'refunded' });
+  });
+});
+
 describe('the test helper', () => {
   it('places an order as a shopper would', async () => {
     const product = (await h.api('POST', '/v3/catalog/products', productBody('Helper item', { sku: 'HLP-1', inventory_tracking: 'product', inventory_level: 3 }))).body.data;

@@ -85,6 +85,13 @@ function subresource(state: BigCommerceState, store: SimStore, order: SimOrder, 
   return { url: `${state.publicUrl}/stores/${store.hash}/v2/orders/${order.id}/${name}`, resource: `/orders/${order.id}/${name}` };
 }
 
+/** BigCommerce's payment_status: taken at checkout (every order but Incomplete), then refunded in part or whole. */
+function paymentStatus(order: SimOrder, total: number): string {
+  if (order.status_id === 0) return '';
+  if (order.refunded_amount <= 0) return 'captured';
+  return order.refunded_amount + 0.005 >= total ? 'refunded' : 'partially refunded';
+}
+
 export function orderView(state: BigCommerceState, store: SimStore, order: SimOrder) {
   const t = orderTotals(order);
   const b = order.billing_address;
@@ -123,8 +130,8 @@ export function orderView(state: BigCommerceState, store: SimStore, order: SimOr
     items_shipped: t.itemsShipped,
     payment_method: order.payment_method,
     payment_provider_id: '',
-    payment_status: order.status_id === 0 ? '' : 'captured',
-    refunded_amount: money(0),
+    payment_status: paymentStatus(order, t.totalInc),
+    refunded_amount: money(order.refunded_amount),
     order_is_digital: order.products.every((p) => p.type === 'digital'),
     store_credit_amount: money(0),
     gift_certificate_amount: money(0),
@@ -195,9 +202,9 @@ export function orderProductView(order: SimOrder, p: SimOrderProduct) {
     width: money(0),
     height: money(0),
     depth: money(0),
-    is_refunded: false,
-    quantity_refunded: 0,
-    refund_amount: money(0),
+    is_refunded: p.quantity_refunded > 0,
+    quantity_refunded: p.quantity_refunded,
+    refund_amount: money(p.refund_amount),
     return_id: 0,
     wrapping_id: 0,
     wrapping_name: null,
