@@ -4,6 +4,7 @@ import { notFound } from './errors.js';
 import { OrgRateLimiter, type ZohoLimits, type ZohoPlan } from './limits.js';
 import type {
   ZohoContact,
+  ZohoCreditNote,
   ZohoInventoryAdjustment,
   ZohoInvoice,
   ZohoItem,
@@ -26,6 +27,7 @@ export type ZohoModule =
   | 'salesorder'
   | 'invoice'
   | 'customerpayment'
+  | 'creditnote'
   | 'package'
   | 'shipmentorder'
   | 'inventory_adjustment';
@@ -70,6 +72,7 @@ export class ZohoOrg {
   readonly salesOrders = new Map<string, ZohoSalesOrder>();
   readonly invoices = new Map<string, ZohoInvoice>();
   readonly payments = new Map<string, ZohoPayment>();
+  readonly creditNotes = new Map<string, ZohoCreditNote>();
   readonly packages = new Map<string, ZohoPackage>();
   readonly shipments = new Map<string, ZohoShipmentOrder>();
   readonly adjustments = new Map<string, ZohoInventoryAdjustment>();

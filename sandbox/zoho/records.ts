@@ -294,3 +294,37 @@ export interface ZohoInventoryAdjustment extends Timestamps {
   line_items: AdjustmentLine[];
   custom_fields: CustomField[];
 }
+
+export interface CreditNoteLine extends LineBase {
+  /** The invoice (and its line) this line credits, if any; informational, nothing is applied. */
+  invoice_id: string;
+  invoice_item_id: string;
+}
+
+export interface CreditNoteRefund {
+  creditnote_refund_id: string;
+  date: string;
+  refund_mode: string;
+  reference_number: string;
+  amount: number;
+  description: string;
+  from_account_id: string;
+  created_time: string;
+}
+
+export interface ZohoCreditNote extends Timestamps {
+  creditnote_id: string;
+  creditnote_number: string;
+  date: string;
+  /** Stored status; "closed" is derived (an open credit note whose balance is refunded to 0). */
+  status: 'open' | 'void';
+  customer_id: string;
+  reference_number: string;
+  /** The invoice the credit note was raised against (query `invoice_id`), or "". */
+  invoice_id: string;
+  location_id: string;
+  is_inclusive_tax: boolean;
+  notes: string;
+  line_items: CreditNoteLine[];
+  refunds: CreditNoteRefund[];
+}

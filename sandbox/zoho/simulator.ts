@@ -5,6 +5,7 @@ import { Faults } from '../common/faults.js';
 import type { WebhookDeliverer } from '../common/webhookDelivery.js';
 import { accountsRoutes } from './accounts.js';
 import { contactsRoutes } from './api/contacts.js';
+import { creditNotesRoutes } from './api/creditnotes.js';
 import { customerPaymentsRoutes } from './api/customerpayments.js';
 import { authenticate, countCalls, enforceLimits, requireOrganization, requireScope } from './api/gateway.js';
 import { inventoryAdjustmentsRoutes } from './api/inventoryadjustments.js';
@@ -64,6 +65,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
     salesOrdersRoutes(),
     invoicesRoutes(),
     customerPaymentsRoutes(),
+    creditNotesRoutes(),
     packagesRoutes(),
     shipmentOrdersRoutes(),
     inventoryAdjustmentsRoutes(),

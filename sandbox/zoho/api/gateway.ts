@@ -51,6 +51,7 @@ const SCOPE_MODULES: Record<string, string> = {
   salesorders: 'salesorders',
   invoices: 'invoices',
   customerpayments: 'customerpayments',
+  creditnotes: 'creditnotes',
   packages: 'packages',
   shipmentorders: 'shipmentorders',
   inventoryadjustments: 'inventoryadjustments',
