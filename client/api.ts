@@ -120,6 +120,8 @@ export interface OrderSummary {
   customerName?: string;
   salesorderNumber?: string;
   invoiceNumber?: string;
+  /** Zoho credit notes made for refunds. */
+  creditNoteNumbers?: string[];
   /** Why it is held or failing (search results). */
   reason?: string;
   updatedAt?: string;

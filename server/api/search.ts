@@ -15,7 +15,7 @@ export interface SearchResults {
   /** Linked products and variants whose SKU contains the text. */
   products: { entity: string; sku?: string; zohoId: string; bigcommerceId: string; bigcommerceParentId?: string; hidden: boolean; updatedAt?: Date }[];
   /** Orders by BigCommerce order number, Zoho sales order or invoice number, or e-mail. */
-  orders: { orderId: number; status: string; step?: string; email?: string; customerName?: string; salesorderNumber?: string; invoiceNumber?: string; reason?: string; updatedAt?: Date }[];
+  orders: { orderId: number; status: string; step?: string; email?: string; customerName?: string; salesorderNumber?: string; invoiceNumber?: string; creditNoteNumbers?: string[]; reason?: string; updatedAt?: Date }[];
   /** What runs did to records with that SKU or name, newest first. */
   records: { id: string; runId: string; flow?: string; dryRun?: boolean; entity: string; operation: string; result: string; sku?: string; name?: string; reason?: string; at: Date }[];
 }
@@ -37,6 +37,7 @@ export async function searchStore(storeHash: string, text: string): Promise<Sear
         { email: contains },
         { 'zoho.salesorderNumber': contains },
         { 'zoho.invoiceNumber': contains },
+        { 'refunds.creditNotes.number': contains },
       ],
     })
       .sort({ orderId: -1 })
@@ -70,6 +71,7 @@ export async function searchStore(storeHash: string, text: string): Promise<Sear
       customerName: o.customerName ?? undefined,
       salesorderNumber: o.zoho?.salesorderNumber ?? undefined,
       invoiceNumber: o.zoho?.invoiceNumber ?? undefined,
+      creditNoteNumbers: o.refunds?.creditNotes?.length ? o.refunds.creditNotes.map((n) => n.number) : undefined,
       reason: o.held?.reason ?? o.lastError?.message ?? o.note ?? undefined,
       updatedAt: o.updatedAt,
     })),

@@ -22,6 +22,8 @@ export interface BcOrder {
   shipping_cost_inc_tax: string;
   discount_amount: string;
   coupon_discount: string;
+  /** Money refunded so far (v2 money string). */
+  refunded_amount?: string;
   billing_address: Record<string, unknown> & { email?: string; first_name?: string; last_name?: string };
   [field: string]: unknown;
 }

@@ -33,6 +33,7 @@ const JOB_BY_SCOPE: Readonly<Record<string, string>> = {
   'store/order/created': ORDER_EVENT_JOB,
   'store/order/updated': ORDER_EVENT_JOB,
   'store/order/statusUpdated': ORDER_EVENT_JOB,
+  'store/order/refund/created': ORDER_EVENT_JOB,
   'store/product/inventory/updated': INVENTORY_EVENT_JOB,
   'store/sku/inventory/updated': INVENTORY_EVENT_JOB,
 };

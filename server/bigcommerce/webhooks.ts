@@ -14,8 +14,11 @@ import { WEBHOOK_SECRET_HEADER, webhookSecretFor } from './webhookSecret.js';
  * ones no longer wanted removed. Running it twice changes nothing the second time.
  */
 
-/** Orders become Zoho sales orders as they happen (created also fires for incomplete orders). */
-export const ORDER_WEBHOOK_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
+/**
+ * Orders become Zoho sales orders as they happen (created also fires for incomplete orders);
+ * a refund is its own event (a second partial refund leaves the status as it was).
+ */
+export const ORDER_WEBHOOK_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/refund/created'] as const;
 /** Stock changes made in BigCommerce (product- and variant-tracked items), for two-way stock. */
 export const INVENTORY_WEBHOOK_SCOPES = ['store/product/inventory/updated', 'store/sku/inventory/updated'] as const;
 /** Scopes this module owns: hooks on other scopes are never touched. */

@@ -81,6 +81,8 @@ export const settingsSchema = z.object({
       createSalesOrder: z.boolean().default(true),
       markInvoiceSent: z.boolean().default(false),
       recordPayment: z.boolean().default(true),
+      /** Money refunded in BigCommerce becomes a Zoho credit note (refunded from Zoho when the app recorded the payment). Off: refunds are only recorded. */
+      creditNotes: z.boolean().default(false),
       tax: z.enum(['zoho', 'bigcommerce']).default('zoho'),
       /** A line whose SKU is not in Zoho: hold the order for the merchant, leave the line out, or bill it as the fallback item. */
       unmappedSku: z.enum(['hold', 'skip_line', 'fallback_item']).default('hold'),

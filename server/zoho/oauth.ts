@@ -17,6 +17,7 @@ export const ZOHO_SCOPES = [
   'ZohoInventory.salesorders.ALL',
   'ZohoInventory.invoices.ALL',
   'ZohoInventory.customerpayments.ALL',
+  'ZohoInventory.creditnotes.ALL',
   'ZohoInventory.packages.ALL',
   'ZohoInventory.shipmentorders.ALL',
   'ZohoInventory.purchasereceives.READ',

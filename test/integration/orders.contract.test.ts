@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
+import { saveSettings } from '../../server/settings/service.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { attachContract, describeContract, loadContract, type AttachedContract } from '../contract/openapi.js';
 import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
@@ -33,6 +34,16 @@ describeContract('orders flow against the simulators, checked against the OpenAP
     await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual');
     updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(cancelled.id)!, { status_id: 5 });
     expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual'))?.status).toBe('cancelled');
+  });
+
+  it('a refund credited in Zoho (credit note, then its refund)', async () => {
+    await saveSettings(world.storeHash, { orders: { creditNotes: true } });
+    const order = placeOrder(world, { email: 'contract@example.com' });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
+    world.h.bigcommerce.state.refundOrder(world.store, order.id, { items: [{ order_product_id: order.products[0]!.id, quantity: 1 }], amount: 5 });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
+    const notes = [...world.org.creditNotes.values()].filter((c) => c.reference_number === String(order.id));
+    expect(notes.map((c) => c.refunds.length)).toEqual([1]);
   });
 
   it('kept to both contracts', () => {

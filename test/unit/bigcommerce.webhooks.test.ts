@@ -59,7 +59,8 @@ describe('planWebhooks', () => {
       { id: 2, scope: 'store/order/updated' },
       { id: 3, scope: 'store/order/statusUpdated' },
     ]);
-    expect(plan.create).toEqual([]);
+    // The one scope it had no hook for is created.
+    expect(plan.create).toEqual(['store/order/refund/created']);
   });
 
   it('matches the secret header whatever its case', () => {

@@ -46,6 +46,17 @@ describe('which orders are processed', () => {
     expect(run({ order: order(11, { payment_status: 'pending' }), known: known({ zoho: { invoiceId: 'i' } }) }).kind).toBe('nothing');
   });
 
+  it('credits a done order refunded further in BigCommerce when credit notes are on; only records the refund when they are off', () => {
+    const invoiced = known({ zoho: { invoiceId: 'inv-1', paymentId: 'pay-1' }, bc: { statusId: 11, refundedAmount: 0 } });
+    const refunded = order(14, { refunded_amount: '12.5000' });
+    expect(run({ order: refunded, known: invoiced, settings: { ...settings, creditNotes: true } })).toEqual({ kind: 'process' });
+    expect(run({ order: refunded, known: invoiced })).toEqual({ kind: 'record_refund' });
+    // Already credited (or already recorded): nothing more.
+    const credited = known({ zoho: { invoiceId: 'inv-1', paymentId: 'pay-1' }, bc: { statusId: 14, refundedAmount: 12.5 }, refunds: { credited: 12.5 } });
+    expect(run({ order: refunded, known: credited, settings: { ...settings, creditNotes: true } })).toMatchObject({ kind: 'nothing' });
+    expect(run({ order: refunded, known: { ...credited, refunds: null } })).toMatchObject({ kind: 'nothing' });
+  });
+
   it('voids what exists in Zoho when the order is cancelled; marks an unsent one cancelled; never twice', () => {
     expect(run({ order: order(5), known: known({ zoho: { salesorderId: 's', invoiceId: 'i' } }) })).toEqual({ kind: 'cancel' });
     expect(run({ order: order(5), known: known({ status: 'waiting', zoho: {} }) })).toEqual({ kind: 'cancel_unsent' });

@@ -42,7 +42,7 @@ export function SearchResultsView({ query, results, onOpenRun }: { query: string
               { header: 'Order', hash: 'orderId', render: (o) => <Text bold marginBottom="none">#{o.orderId}</Text> },
               { header: 'Status', hash: 'status', render: (o) => <Badge label={o.status} variant={ORDER_STATUS_VARIANTS[o.status] ?? 'secondary'} /> },
               { header: 'Customer', hash: 'customer', render: (o) => o.customerName ?? o.email ?? '—' },
-              { header: 'In Zoho', hash: 'zoho', render: (o) => [o.salesorderNumber, o.invoiceNumber].filter(Boolean).join(' · ') || '—' },
+              { header: 'In Zoho', hash: 'zoho', render: (o) => [o.salesorderNumber, o.invoiceNumber, ...(o.creditNoteNumbers ?? [])].filter(Boolean).join(' · ') || '—' },
               { header: 'Note', hash: 'reason', render: (o) => o.reason ?? '' },
               {
                 header: 'Action',

@@ -40,6 +40,11 @@ export function OrdersSection({ values, errors, update }: SectionProps) {
         <Checkbox label="Create a sales order before the invoice" checked={orders.createSalesOrder} onChange={(e) => update((d) => void (d.orders.createSalesOrder = e.target.checked))} />
         <Checkbox label="Mark invoices as sent" checked={orders.markInvoiceSent} onChange={(e) => update((d) => void (d.orders.markInvoiceSent = e.target.checked))} />
         <Checkbox label="Record payments of paid orders" checked={orders.recordPayment} onChange={(e) => update((d) => void (d.orders.recordPayment = e.target.checked))} />
+        <Checkbox
+          label="Create Zoho credit notes for refunds made in BigCommerce (refunded from Zoho when the app recorded the payment)"
+          checked={orders.creditNotes}
+          onChange={(e) => update((d) => void (d.orders.creditNotes = e.target.checked))}
+        />
       </FormGroup>
       <Flex flexGap="1rem" flexWrap="wrap" alignItems="flex-start">
         <FlexItem flexGrow={1} flexBasis="260px">

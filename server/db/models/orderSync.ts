@@ -21,6 +21,30 @@ const lineLinkSchema = new Schema(
   { _id: false },
 );
 
+const creditedLineSchema = new Schema(
+  { orderProductId: { type: Number, required: true }, quantity: { type: Number, required: true }, amount: { type: Number, required: true } },
+  { _id: false },
+);
+
+/** A Zoho credit note for money refunded in BigCommerce (setting `orders.creditNotes`). */
+const creditNoteSchema = new Schema(
+  {
+    number: { type: String, required: true },
+    amount: { type: Number, required: true },
+    creditnoteId: { type: String },
+    /** Zoho's refund of the credit note (money out), made when the invoice was paid through the app. */
+    refundId: { type: String },
+    /** The lines planned for it (kept so that a retry sends the very same credit note). */
+    lines: { type: [Schema.Types.Mixed], default: undefined },
+    covers: { type: [creditedLineSchema], default: undefined },
+    /** When the create (and the refund) was last sent: a retry looks it up in Zoho first. */
+    intentAt: { type: Date },
+    refundIntentAt: { type: Date },
+    createdAt: { type: Date },
+  },
+  { _id: false },
+);
+
 /**
  * One BigCommerce order's sync state, keyed `<storeHash>:<orderId>`: inserting it is the claim
  * that makes an order's Zoho records exactly-once. Each Zoho id is written the moment Zoho
@@ -84,6 +108,16 @@ const orderSyncSchema = new Schema(
     edited: {
       at: { type: Date },
       differences: { type: [String], default: undefined },
+    },
+    /**
+     * Refunds credited in Zoho: the money and units credited so far, the credit notes made, and
+     * the one being made (`pending`: planned and saved before its create, so a retry sends the same).
+     */
+    refunds: {
+      credited: { type: Number },
+      lines: { type: [creditedLineSchema], default: undefined },
+      creditNotes: { type: [creditNoteSchema], default: undefined },
+      pending: { type: creditNoteSchema, default: undefined },
     },
     held: {
       reason: { type: String },

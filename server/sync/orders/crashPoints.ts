@@ -3,7 +3,7 @@
  * could duplicate a record. Tests put a function here that throws, to show that a retry
  * finds what Zoho made instead of making it again. Empty in production.
  */
-export type CrashPoint = 'contact' | 'salesorder' | 'invoice' | 'payment';
+export type CrashPoint = 'contact' | 'salesorder' | 'invoice' | 'payment' | 'creditnote' | 'creditnote_refund';
 
 export const crashPoints: { afterZohoCreate?: (point: CrashPoint, orderId: number) => void } = {};
 

@@ -1,13 +1,15 @@
 import type { BcOrder } from '../../bigcommerce/orders.js';
 import type { OrderSyncStatus } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
-import { CANCELLED_STATUS_ID, isPaid, isRealStatus, parseBcDate } from './mapping.js';
+import { CANCELLED_STATUS_ID, isPaid, isRealStatus, money, parseBcDate } from './mapping.js';
+import { hasUncreditedRefund } from './refunds.js';
 
 /** What the app knows of an order already (the parts of its OrderSync document a decision reads). */
 export interface KnownOrder {
   status: OrderSyncStatus;
   zoho?: { salesorderId?: string | null; invoiceId?: string | null; paymentId?: string | null } | null;
-  bc?: { statusId?: number | null; dateModified?: Date | null } | null;
+  bc?: { statusId?: number | null; dateModified?: Date | null; refundedAmount?: number | null } | null;
+  refunds?: { credited?: number | null } | null;
   nextAttemptAt?: Date | null;
 }
 
@@ -17,12 +19,14 @@ export type Decision =
   | { kind: 'process' }
   | { kind: 'cancel' }
   /** Cancelled in BigCommerce before anything reached Zoho: nothing to void. */
-  | { kind: 'cancel_unsent' };
+  | { kind: 'cancel_unsent' }
+  /** Refunded in BigCommerce, with credit notes off: the refund is recorded, Zoho is left alone. */
+  | { kind: 'record_refund' };
 
 export interface DecisionInput {
-  order: Pick<BcOrder, 'status_id' | 'status' | 'date_created' | 'date_modified'> & { payment_status?: unknown };
+  order: Pick<BcOrder, 'status_id' | 'status' | 'date_created' | 'date_modified'> & { payment_status?: unknown; refunded_amount?: unknown };
   known: KnownOrder | null;
-  settings: Pick<Settings['orders'], 'realStatusIds' | 'recordPayment'>;
+  settings: Pick<Settings['orders'], 'realStatusIds' | 'recordPayment' | 'creditNotes'>;
   /** Orders placed before this are history: not imported (Zoho connection time or backfill date). */
   importFrom: Date | undefined;
   /** Why we are looking: a manual retry insists; reconciliation respects backoff and held orders. */
@@ -65,7 +69,7 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
   switch (known.status) {
     case 'done':
       if (settings.recordPayment && isPaid(order) && !known.zoho?.paymentId) return { kind: 'process' };
-      return { kind: 'nothing', reason: 'already done' };
+      return refundDecision(order, known, settings) ?? { kind: 'nothing', reason: 'already done' };
     case 'held':
     case 'failed':
       // The merchant fixes these; a new event (new information) may also unblock them.
@@ -77,6 +81,14 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
       return { kind: 'process' };
   }
   return { kind: 'process' };
+}
+
+/** A done order refunded further in BigCommerce: credited in Zoho (setting on), or only recorded. */
+function refundDecision(order: DecisionInput['order'], known: KnownOrder, settings: DecisionInput['settings']): Decision | undefined {
+  const refunded = money(order.refunded_amount);
+  if (settings.creditNotes && known.zoho?.invoiceId && hasUncreditedRefund(refunded, known.refunds?.credited ?? 0)) return { kind: 'process' };
+  if (Math.abs(refunded - (known.bc?.refundedAmount ?? 0)) > 0.005) return { kind: 'record_refund' };
+  return undefined;
 }
 
 function ignoreOnce(known: KnownOrder | null, order: DecisionInput['order'], note: string): Decision {

@@ -32,6 +32,7 @@ import {
   type MappedLine,
 } from './mapping.js';
 import { orderProcessing } from './options.js';
+import { creditRefunds } from './refundStep.js';
 import { scheduleRetry } from './retryScheduler.js';
 import type { OrderSnapshot, ZohoLine, ZohoSalesOrder } from './types.js';
 import { OrderZohoCalls } from './zohoCalls.js';
@@ -255,6 +256,11 @@ class OrderAttempt {
       case 'ignore':
         await this.save({ status: 'ignored', note: decision.note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
         return { status: 'ignored', outcome: { operation: 'skip', reason: decision.note } };
+      case 'record_refund': {
+        const note = `Refunded ${money(order.refunded_amount).toFixed(2)} in BigCommerce. Credit notes are off in the settings, so Zoho was left as it is.`;
+        await this.save({ note });
+        return { status: this.doc.status, outcome: { operation: 'update', zohoId: this.doc.zoho?.invoiceId ?? undefined, reason: note } };
+      }
       case 'cancel_unsent': {
         const note = 'Cancelled in BigCommerce before it reached Zoho: nothing to void.';
         await this.save({ status: 'cancelled', note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
@@ -323,11 +329,29 @@ class OrderAttempt {
 
     if (paid && !ids().paymentId) await this.paymentStep(order, customerId, invoiceId);
 
-    const note = plan?.skipped.length
+    const refundNote = settings.creditNotes
+      ? await creditRefunds({
+          storeHash,
+          order,
+          doc: this.doc,
+          customerId,
+          invoiceId,
+          invoiceSent: Boolean(ids().invoiceSent),
+          paidThroughApp: Boolean(ids().paymentId),
+          salesOrderPrefix: settings.salesOrderPrefix,
+          zoho: await this.zoho(),
+          bc: this.services.bc,
+          priority: this.priority,
+          save: (set, unset) => this.save(set, unset),
+        })
+      : undefined;
+
+    const linesNote = plan?.skipped.length
       ? `Lines left out (SKU not in Zoho): ${plan.skipped.map((l) => l.sku || l.name).join(', ')}.`
       : plan?.fallback.length
         ? `Billed as the fallback item: ${plan.fallback.map((l) => l.sku || l.name).join(', ')}.`
         : undefined;
+    const note = [linesNote, refundNote].filter(Boolean).join(' ') || undefined;
     await this.save(
       { status: 'done', step: 'done', doneAt: new Date(), attempts: 0, ...(note ? { note } : {}) },
       ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt', ...(note ? [] : ['note'])],

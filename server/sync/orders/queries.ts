@@ -57,6 +57,7 @@ export function publicOrder(doc: OrderSyncDoc) {
     zoho: doc.zoho ?? {},
     held: doc.held?.reason ? { reason: doc.held.reason, skus: doc.held.skus ?? [] } : undefined,
     edited: doc.edited?.at ? { at: doc.edited.at, differences: doc.edited.differences ?? [] } : undefined,
+    refunds: refundsOf(doc),
     attempts: doc.attempts ?? 0,
     nextAttemptAt: doc.nextAttemptAt ?? undefined,
     lastError: doc.lastError?.message ? doc.lastError : undefined,
@@ -67,4 +68,12 @@ export function publicOrder(doc: OrderSyncDoc) {
     doneAt: doc.doneAt ?? undefined,
     updatedAt: doc.updatedAt,
   };
+}
+
+/** Money refunded in BigCommerce and the Zoho credit notes made for it (none when the setting is off). */
+function refundsOf(doc: OrderSyncDoc) {
+  const refunded = doc.bc?.refundedAmount ?? 0;
+  const creditNotes = (doc.refunds?.creditNotes ?? []).map((n) => ({ number: n.number, creditnoteId: n.creditnoteId ?? undefined, amount: n.amount, refundId: n.refundId ?? undefined }));
+  if (!(refunded > 0) && creditNotes.length === 0) return undefined;
+  return { refunded, credited: doc.refunds?.credited ?? 0, creditNotes, ...(doc.refunds?.pending?.number ? { pending: doc.refunds.pending.number } : {}) };
 }

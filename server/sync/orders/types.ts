@@ -88,3 +88,21 @@ export interface ZohoPayment {
   reference_number?: string;
   amount?: number | string;
 }
+
+export interface ZohoCreditNote {
+  creditnote_id: string;
+  creditnote_number: string;
+  reference_number?: string;
+  customer_id?: string;
+  status?: string;
+  total?: number | string;
+  balance?: number | string;
+}
+
+export interface ZohoCreditNoteRefund {
+  creditnote_refund_id: string;
+  creditnote_id?: string;
+  reference_number?: string;
+  amount?: number | string;
+  amount_bcy?: number | string;
+}

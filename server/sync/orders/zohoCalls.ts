@@ -1,7 +1,7 @@
 import type { ZohoClient, QueryValue } from '../../zoho/client.js';
 import { ZohoApiError } from '../../zoho/errors.js';
 import type { Priority } from '../priority.js';
-import type { ZohoContactSummary, ZohoInvoice, ZohoItemRef, ZohoPayment, ZohoSalesOrder } from './types.js';
+import type { ZohoContactSummary, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItemRef, ZohoPayment, ZohoSalesOrder } from './types.js';
 
 /**
  * The Zoho calls of the orders flow, at one priority, counted (a run reports the calls it
@@ -98,6 +98,25 @@ export class OrderZohoCalls {
 
   async createPayment(body: Record<string, unknown>): Promise<ZohoPayment> {
     return required((await this.post<{ payment?: ZohoPayment }>('/customerpayments', body)).payment, 'payment');
+  }
+
+  async findCreditNoteByNumber(number: string): Promise<ZohoCreditNote | undefined> {
+    const answer = await this.get<{ creditnotes?: ZohoCreditNote[] }>('/creditnotes', { creditnote_number: number });
+    return (answer.creditnotes ?? []).find((c) => c.creditnote_number === number);
+  }
+
+  /** Numbered by us (`ignore_auto_number_generation`), so Zoho refuses a second one; raised against the invoice when given. */
+  async createCreditNote(body: Record<string, unknown>, invoiceId?: string): Promise<ZohoCreditNote> {
+    const query = { ignore_auto_number_generation: true, ...(invoiceId ? { invoice_id: invoiceId } : {}) };
+    return required((await this.post<{ creditnote?: ZohoCreditNote }>('/creditnotes', body, query)).creditnote, 'creditnote');
+  }
+
+  async listCreditNoteRefunds(creditnoteId: string): Promise<ZohoCreditNoteRefund[]> {
+    return (await this.get<{ creditnote_refunds?: ZohoCreditNoteRefund[] }>(`/creditnotes/${creditnoteId}/refunds`, {})).creditnote_refunds ?? [];
+  }
+
+  async refundCreditNote(creditnoteId: string, body: Record<string, unknown>): Promise<ZohoCreditNoteRefund> {
+    return required((await this.post<{ creditnote_refund?: ZohoCreditNoteRefund }>(`/creditnotes/${creditnoteId}/refunds`, body)).creditnote_refund, 'creditnote_refund');
   }
 }
 
