@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
 import { saveSettings } from '../../server/settings/service.js';
+import { crashPoints } from '../../server/sync/orders/crashPoints.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { attachContract, describeContract, loadContract, type AttachedContract } from '../contract/openapi.js';
 import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
@@ -34,6 +35,20 @@ describeContract('orders flow against the simulators, checked against the OpenAP
     await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual');
     updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(cancelled.id)!, { status_id: 5 });
     expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual'))?.status).toBe('cancelled');
+  });
+
+  it('a worker killed between Zoho’s sales order and our record: the retry finds it by documented calls only', async () => {
+    const order = placeOrder(world, { email: 'contract@example.com' });
+    crashPoints.afterZohoCreate = (point) => {
+      if (point === 'salesorder') throw new Error('worker killed');
+    };
+    try {
+      expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('waiting');
+    } finally {
+      delete crashPoints.afterZohoCreate;
+    }
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
+    expect([...world.org.salesOrders.values()].filter((s) => s.reference_number === String(order.id))).toHaveLength(1);
   });
 
   it('a refund credited in Zoho (credit note, then its refund)', async () => {

@@ -3,6 +3,9 @@ import { ZohoApiError } from '../../zoho/errors.js';
 import type { Priority } from '../priority.js';
 import type { ZohoContactSummary, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItemRef, ZohoPayment, ZohoSalesOrder } from './types.js';
 
+/** 25 pages of 200: 5,000 sales orders at most (the organization's daily call budget matters more than a rare look-up). */
+const SALES_ORDER_SCAN_PAGES = 25;
+
 /**
  * The Zoho calls of the orders flow, at one priority, counted (a run reports the calls it
  * spent). Look-ups answer `undefined` when nothing matches; creates answer the new record.
@@ -53,11 +56,22 @@ export class OrderZohoCalls {
     return (answer.items ?? []).filter((i) => i.sku === sku && (i.status ?? 'active') === 'active');
   }
 
+  /**
+   * The sales order with this number. salesorders.yml documents no filter on the list (only
+   * `page` and `per_page`), so its pages are read until the number turns up. Only a retry after
+   * a crash, or a create Zoho refused as a duplicate, comes here; past the cap it answers
+   * undefined, which never duplicates anything (Zoho itself refuses the number a second time).
+   */
   async findSalesOrderByNumber(number: string): Promise<ZohoSalesOrder | undefined> {
-    const answer = await this.get<{ salesorders?: ZohoSalesOrder[] }>('/salesorders', { salesorder_number: number });
-    const found = (answer.salesorders ?? []).find((s) => s.salesorder_number === number);
-    // The list leaves line items out: read the whole order (its lines make the line map).
-    return found ? this.getSalesOrder(found.salesorder_id) : undefined;
+    let pages = 0;
+    for await (const page of this.zoho.pages<ZohoSalesOrder>('/salesorders', 'salesorders', { priority: this.priority })) {
+      this.calls++;
+      const found = page.find((s) => s.salesorder_number === number);
+      // The list leaves line items out: read the whole order (its lines make the line map).
+      if (found) return this.getSalesOrder(found.salesorder_id);
+      if (++pages >= SALES_ORDER_SCAN_PAGES) break;
+    }
+    return undefined;
   }
 
   async getSalesOrder(salesorderId: string): Promise<ZohoSalesOrder> {
