@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RefundInput } from '../../sandbox/bigcommerce/orders.js';
+import { updateOrder, type RefundInput } from '../../sandbox/bigcommerce/orders.js';
 import { saveSettings } from '../../server/settings/service.js';
 import { crashPoints } from '../../server/sync/orders/crashPoints.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
@@ -172,5 +172,16 @@ describe('credit notes off (the default)', () => {
     expect(creditNotesOf(order.id)).toHaveLength(0);
     const panel = await request(world.h.app).get(`/api/orders/${order.id}`).set(auth());
     expect(panel.body.order).toMatchObject({ status: 'done', note: expect.stringContaining('Credit notes are off'), refunds: { refunded: 5, credited: 0, creditNotes: [] } });
+  });
+
+  it('a cancelled order whose paid invoice was kept, refunded later: recorded with what the merchant must do in Zoho', async () => {
+    const order = await invoicedOrder('refundcancel@example.com');
+    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 5 });
+    expect((await process(order.id))?.status).toBe('cancelled');
+    refund(order.id, { amount: 55 });
+    await process(order.id);
+    const state = await orderState(world, order.id);
+    expect(state).toMatchObject({ status: 'cancelled', bc: { refundedAmount: 55 }, note: expect.stringContaining('refund it there') });
+    expect(creditNotesOf(order.id)).toHaveLength(0);
   });
 });

@@ -57,6 +57,14 @@ describe('which orders are processed', () => {
     expect(run({ order: refunded, known: { ...credited, refunds: null } })).toMatchObject({ kind: 'nothing' });
   });
 
+  it('records a refund of a cancelled order whose paid invoice was kept, once; a voided one has nothing to record', () => {
+    const kept = known({ status: 'cancelled', zoho: { invoiceId: 'inv-1', paymentId: 'pay-1' }, bc: { statusId: 5, refundedAmount: 0 } });
+    const refunded = order(4, { refunded_amount: '60.0000' });
+    expect(run({ order: refunded, known: kept, settings: { ...settings, creditNotes: true } })).toEqual({ kind: 'record_refund' });
+    expect(run({ order: refunded, known: { ...kept, bc: { statusId: 4, refundedAmount: 60 } } })).toMatchObject({ kind: 'nothing' });
+    expect(run({ order: refunded, known: known({ status: 'cancelled', zoho: { invoiceId: 'inv-1', invoiceVoided: true }, bc: { statusId: 5 } }) })).toMatchObject({ kind: 'nothing' });
+  });
+
   it('voids what exists in Zoho when the order is cancelled; marks an unsent one cancelled; never twice', () => {
     expect(run({ order: order(5), known: known({ zoho: { salesorderId: 's', invoiceId: 'i' } }) })).toEqual({ kind: 'cancel' });
     expect(run({ order: order(5), known: known({ status: 'waiting', zoho: {} }) })).toEqual({ kind: 'cancel_unsent' });

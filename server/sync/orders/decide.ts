@@ -7,7 +7,7 @@ import { hasUncreditedRefund } from './refunds.js';
 /** What the app knows of an order already (the parts of its OrderSync document a decision reads). */
 export interface KnownOrder {
   status: OrderSyncStatus;
-  zoho?: { salesorderId?: string | null; invoiceId?: string | null; paymentId?: string | null } | null;
+  zoho?: { salesorderId?: string | null; invoiceId?: string | null; paymentId?: string | null; invoiceVoided?: boolean | null } | null;
   bc?: { statusId?: number | null; dateModified?: Date | null; refundedAmount?: number | null } | null;
   refunds?: { credited?: number | null } | null;
   nextAttemptAt?: Date | null;
@@ -44,7 +44,12 @@ const DECLINED_STATUS_ID = 6;
  */
 export function decide({ order, known, settings, importFrom, trigger, now }: DecisionInput): Decision {
   const inZoho = Boolean(known?.zoho?.salesorderId || known?.zoho?.invoiceId);
-  if (known?.status === 'cancelled') return { kind: 'nothing', reason: 'already cancelled' };
+  if (known?.status === 'cancelled') {
+    // A paid invoice kept in Zoho, then refunded in BigCommerce: recorded for the merchant (who settles it in Zoho).
+    const kept = Boolean(known.zoho?.paymentId) && !known.zoho?.invoiceVoided;
+    const refundedSince = Math.abs(money(order.refunded_amount) - (known.bc?.refundedAmount ?? 0)) > 0.005;
+    return kept && refundedSince ? { kind: 'record_refund' } : { kind: 'nothing', reason: 'already cancelled' };
+  }
 
   if (order.status_id === CANCELLED_STATUS_ID || (order.status_id === DECLINED_STATUS_ID && inZoho)) {
     if (inZoho) return { kind: 'cancel' };

@@ -257,7 +257,11 @@ class OrderAttempt {
         await this.save({ status: 'ignored', note: decision.note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
         return { status: 'ignored', outcome: { operation: 'skip', reason: decision.note } };
       case 'record_refund': {
-        const note = `Refunded ${money(order.refunded_amount).toFixed(2)} in BigCommerce. Credit notes are off in the settings, so Zoho was left as it is.`;
+        const refunded = `Refunded ${money(order.refunded_amount).toFixed(2)} in BigCommerce`;
+        const note =
+          this.doc.status === 'cancelled'
+            ? `${refunded} after it was cancelled. Its paid invoice ${this.doc.zoho?.invoiceNumber ?? ''} was kept in Zoho: refund it there.`
+            : `${refunded}. Credit notes are off in the settings, so Zoho was left as it is.`;
         await this.save({ note });
         return { status: this.doc.status, outcome: { operation: 'update', zohoId: this.doc.zoho?.invoiceId ?? undefined, reason: note } };
       }
