@@ -84,6 +84,8 @@ export interface PlatformUsage {
   today: DayUsage;
   days: DayUsage[];
   budgetExhaustedUntil?: string;
+  /** The Zoho organization's calls today, when other stores share it. */
+  organizationToday?: number;
 }
 export interface UsageReport {
   today: string;

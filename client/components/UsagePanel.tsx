@@ -38,15 +38,18 @@ export function UsagePanel() {
 }
 
 function ZohoToday({ usage }: { usage: PlatformUsage }) {
-  const { today, dailyBudget, budgetExhaustedUntil } = usage;
+  const { today, dailyBudget, budgetExhaustedUntil, organizationToday } = usage;
+  // The limit is the organization's: with other stores on it, their calls count too.
+  const spent = organizationToday ?? today.calls;
+  const shared = organizationToday !== undefined ? ` (this store ${n(today.calls)}; the rest by other stores on the same Zoho organization)` : '';
   if (!dailyBudget) {
-    return <Text data-testid="usage-zoho-today">Today: <strong>{n(today.calls)}</strong> calls.</Text>;
+    return <Text data-testid="usage-zoho-today">Today: <strong>{n(spent)}</strong> calls{shared}.</Text>;
   }
-  const percent = Math.min(100, Math.round((100 * today.calls) / dailyBudget));
+  const percent = Math.min(100, Math.round((100 * spent) / dailyBudget));
   return (
     <Box>
       <Text data-testid="usage-zoho-today" marginBottom="xxSmall">
-        Today: <strong>{n(today.calls)}</strong> of {n(dailyBudget)} calls ({percent} %)
+        Today: <strong>{n(spent)}</strong> of {n(dailyBudget)} calls ({percent} %){shared}
         {budgetExhaustedUntil ? ' · limit reached, waiting for tomorrow' : ''}
       </Text>
       <ProgressBar percent={percent} />

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { ApiUsage, ZohoConnection, utcDay } from '../db/models/index.js';
+import { ApiUsage, ZohoConnection, apiUsageId, utcDay } from '../db/models/index.js';
+import { orgUsageKey } from '../zoho/budget.js';
 import { sessionOf } from './requireSession.js';
 
 export const USAGE_DAYS = 7;
@@ -19,6 +20,8 @@ export interface PlatformUsage {
   days: DayUsage[];
   /** Zoho answered "daily limit reached": no calls until then. */
   budgetExhaustedUntil?: Date;
+  /** Calls the Zoho organization made today when other stores share it (its limit is the organization's). */
+  organizationToday?: number;
 }
 
 export interface UsageReport {
@@ -35,14 +38,16 @@ export function lastUtcDays(now: Date, count = USAGE_DAYS): string[] {
 
 /**
  * API calls per platform over the last week, against each platform's daily budget. Reads the
- * store's ApiUsage rows once (at most 14) and fills the days without calls.
+ * store's ApiUsage rows once (at most 14) and fills the days without calls; a Zoho organization
+ * shared with other stores adds its own count of the day (what its limit is measured against).
  */
 export async function readUsage(storeHash: string, now = new Date()): Promise<UsageReport> {
   const days = lastUtcDays(now);
   const [rows, zoho] = await Promise.all([
     ApiUsage.find({ storeHash, day: { $gte: days[0]! } }).lean(),
-    ZohoConnection.findById(storeHash, { dailyBudget: 1, budgetExhaustedUntil: 1, status: 1 }).lean(),
+    ZohoConnection.findById(storeHash, { dailyBudget: 1, budgetExhaustedUntil: 1, status: 1, organizationId: 1 }).lean(),
   ]);
+  const organization = zoho?.organizationId ? await ApiUsage.findById(apiUsageId(orgUsageKey(zoho.organizationId), 'zoho', days[days.length - 1]!)).lean() : null;
   const platform = (name: Platform): PlatformUsage => {
     const series = days.map((day) => {
       const row = rows.find((r) => r.platform === name && r.day === day);
@@ -53,6 +58,7 @@ export async function readUsage(storeHash: string, now = new Date()): Promise<Us
   const zohoUsage = platform('zoho');
   if (zoho?.dailyBudget) zohoUsage.dailyBudget = zoho.dailyBudget;
   if (zoho?.budgetExhaustedUntil && zoho.budgetExhaustedUntil.getTime() > now.getTime()) zohoUsage.budgetExhaustedUntil = zoho.budgetExhaustedUntil;
+  if (organization && organization.calls > zohoUsage.today.calls) zohoUsage.organizationToday = organization.calls;
   return { today: days[days.length - 1]!, platforms: { zoho: zohoUsage, bigcommerce: platform('bigcommerce') } };
 }
 

@@ -4,8 +4,10 @@ import type { Priority } from '../sync/priority.js';
 import { ZohoBudgetExhausted } from './errors.js';
 
 /**
- * A store's daily Zoho call budget. Zoho sends no "calls left" header, so the app counts its
- * own calls in ApiUsage (one document per store and UTC day, shared by every process) and
+ * A store's daily Zoho call budget. Zoho's limit is the organization's, and several stores
+ * (one merchant's storefronts) may share one organization: calls are counted per store (the
+ * panel's chart) and per organization (`org:<id>`, the budget). Zoho sends no "calls left"
+ * header, so the app counts its own calls in ApiUsage (one document per UTC day, shared by every process) and
  * keeps a reserve for urgent work: when what is left falls below a priority's reserve, calls
  * of that priority are refused with ZohoBudgetExhausted, which flows show as "waiting for
  * budget"; orders keep going until Zoho itself says 45.
@@ -25,6 +27,9 @@ export const DEFAULT_BUDGET_OPTIONS: BudgetOptions = {
   flushEvery: 20,
   flushMs: 2_000,
 };
+
+/** The usage key of an organization's day (beside the stores' own: `org:<id>`). */
+export const orgUsageKey = (organizationId: string) => `org:${organizationId}`;
 
 const nextUtcMidnight = (now: number) => {
   const d = new Date(now);
@@ -47,13 +52,24 @@ export class DailyBudget {
     private limit: number,
     private readonly logger: Logger,
     private readonly options: BudgetOptions = DEFAULT_BUDGET_OPTIONS,
+    /** The Zoho organization whose limit this is; none yet (connecting): the store's own count. */
+    readonly organizationId?: string,
   ) {}
+
+  /** The usage document the budget is counted in: the organization's, shared by its stores. */
+  private get poolKey(): string {
+    return this.organizationId ? orgUsageKey(this.organizationId) : this.storeHash;
+  }
 
   /** Seeds from the database: today's count and a 45 another process already met. */
   async load(exhaustedUntil?: Date | null): Promise<void> {
     this.rollDay();
-    const usage = await ApiUsage.findById(apiUsageId(this.storeHash, 'zoho', this.day)).lean();
-    this.counted = usage?.calls ?? 0;
+    const [own, pool] = await Promise.all([
+      ApiUsage.findById(apiUsageId(this.storeHash, 'zoho', this.day)).lean(),
+      this.organizationId ? ApiUsage.findById(apiUsageId(this.poolKey, 'zoho', this.day)).lean() : undefined,
+    ]);
+    // A store counted before its organization was (an upgrade, a first connect): the larger is true.
+    this.counted = Math.max(own?.calls ?? 0, pool?.calls ?? 0);
     this.noteExhaustedUntil(exhaustedUntil);
   }
 
@@ -111,8 +127,9 @@ export class DailyBudget {
     this.exhaustedUntil = until;
     const learned = this.used > 0 && this.used < this.limit ? this.used : undefined;
     if (learned) this.limit = learned;
-    await ZohoConnection.updateOne(
-      { _id: this.storeHash },
+    // Every store on the organization has met it, not only this one.
+    await ZohoConnection.updateMany(
+      this.organizationId ? { organizationId: this.organizationId } : { _id: this.storeHash },
       {
         $set: {
           budgetExhaustedUntil: new Date(until),
@@ -136,11 +153,14 @@ export class DailyBudget {
     const day = this.day;
     this.flushing = (async () => {
       try {
-        const doc = await ApiUsage.findOneAndUpdate(
-          { _id: apiUsageId(this.storeHash, 'zoho', day) },
-          { $inc: { calls, throttled }, $setOnInsert: { storeHash: this.storeHash, platform: 'zoho', day } },
-          { upsert: true, returnDocument: 'after' },
-        ).lean();
+        const count = (key: string) =>
+          ApiUsage.findOneAndUpdate(
+            { _id: apiUsageId(key, 'zoho', day) },
+            { $inc: { calls, throttled }, $setOnInsert: { storeHash: key, platform: 'zoho', day } },
+            { upsert: true, returnDocument: 'after' },
+          ).lean();
+        const own = await count(this.storeHash);
+        const doc = this.organizationId ? await count(this.poolKey) : own;
         // Only now are they part of `counted`: until then `used` counts them as pending.
         if (day === this.day) {
           this.pendingCalls -= calls;

@@ -214,6 +214,6 @@ export async function zohoClientFor(ctx: AppContext, storeHash: string): Promise
   // Until an organization is (re)confirmed, only organization-free calls may go out.
   const organizationId = connection.status === 'connected' ? (connection.organizationId ?? undefined) : undefined;
   const limiter = runtime.limiterFor(organizationId ?? storeHash, plan);
-  const budget = await runtime.budgetFor(storeHash, connection);
+  const budget = await runtime.budgetFor(storeHash, connection, organizationId);
   return new ZohoClient(runtime, storeHash, organizationId, connection.apiBase, limiter, budget);
 }

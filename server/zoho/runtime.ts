@@ -7,7 +7,7 @@ import { DEFAULT_TOKEN_OPTIONS, ZohoTokenManager, type TokenOptions } from './to
 
 /**
  * What the Zoho side keeps per process: the shared token manager, one call limiter per
- * organization and one daily budget per store. Made once per app (its Config); tests scale
+ * organization and one daily budget per store (counted against its organization's). Made once per app (its Config); tests scale
  * the limits down with configureZohoRuntime before the first call.
  */
 export interface ZohoRuntimeOptions {
@@ -79,15 +79,20 @@ export class ZohoRuntime {
     return limiter;
   }
 
-  /** The store's budget, seeded from the database once per process. */
-  async budgetFor(storeHash: string, connection: { plan?: string | null; dailyBudget?: number | null; budgetExhaustedUntil?: Date | null }): Promise<DailyBudget> {
+  /** The store's budget (counted against its organization's), seeded from the database once per process. */
+  async budgetFor(
+    storeHash: string,
+    connection: { plan?: string | null; dailyBudget?: number | null; budgetExhaustedUntil?: Date | null },
+    organizationId?: string,
+  ): Promise<DailyBudget> {
     const limit = connection.dailyBudget ?? DAILY_CALLS_BY_PLAN[(connection.plan as ZohoPlan | undefined) ?? 'free'] ?? DAILY_CALLS_BY_PLAN.free;
-    let pending = this.budgets.get(storeHash);
+    const key = `${storeHash}\n${organizationId ?? ''}`;
+    let pending = this.budgets.get(key);
     if (!pending) {
-      const budget = new DailyBudget(storeHash, limit, this.ctx.logger, this.options.budget);
+      const budget = new DailyBudget(storeHash, limit, this.ctx.logger, this.options.budget, organizationId);
       pending = budget.load(connection.budgetExhaustedUntil).then(() => budget);
-      pending.catch(() => this.budgets.delete(storeHash));
-      this.budgets.set(storeHash, pending);
+      pending.catch(() => this.budgets.delete(key));
+      this.budgets.set(key, pending);
     }
     const budget = await pending;
     budget.setLimit(limit);
@@ -98,7 +103,7 @@ export class ZohoRuntime {
   /** Forgets a store (disconnect, uninstall): its token, budget and limiter state. */
   forget(storeHash: string, organizationId?: string | null): void {
     this.tokens.forget(storeHash);
-    this.budgets.delete(storeHash);
+    for (const key of this.budgets.keys()) if (key.startsWith(`${storeHash}\n`)) this.budgets.delete(key);
     this.limiters.delete(storeHash);
     if (organizationId) this.limiters.delete(organizationId);
   }

@@ -224,6 +224,29 @@ describe('limits', () => {
     expect(h.zoho!.state.callCount()).toBe(calls);
   });
 
+  it('two stores on one Zoho organization share its daily budget, and both learn when Zoho says it is spent', async () => {
+    const { org, email } = await connectZohoStore(h, 'zcli13');
+    const { session } = await connectZohoStore(h, 'zcli14', { organization: { id: org.id, email } });
+    await ZohoConnection.updateMany({ _id: { $in: ['zcli13', 'zcli14'] } }, { $set: { dailyBudget: 30, budgetSource: 'configured' } });
+    configureZohoRuntime(h.ctx, SCALED);
+    const first = await zohoClientFor(h.ctx, 'zcli13');
+    for (let i = 0; i < 15; i++) await first.get('/items', { priority: 'realtime' });
+    await zohoRuntime(h.ctx).flush();
+    // The second store's scheduled work sees the organization's 15+ calls: 7 more reach the 25 % reserve of 30.
+    const second = await zohoClientFor(h.ctx, 'zcli14');
+    for (let i = 0; i < 7; i++) await second.get('/items', { priority: 'scheduled' }).catch(() => undefined);
+    const held = await second.get('/items', { priority: 'scheduled' }).catch((e: unknown) => e);
+    expect(held).toBeInstanceOf(ZohoBudgetExhausted);
+    // The panel shows each store its own calls and the organization's.
+    await zohoRuntime(h.ctx).flush();
+    const usage = await request(h.app).get('/api/usage').set({ authorization: `Bearer ${session}` });
+    expect(usage.body.platforms.zoho.today.calls).toBeLessThan(usage.body.platforms.zoho.organizationToday);
+
+    // Zoho's 45 met by one store stops the other too.
+    await first.budget.exhausted();
+    expect((await ZohoConnection.findById('zcli14').lean())?.budgetExhaustedUntil?.getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('keeps the end of the daily budget for orders: scheduled work waits first', async () => {
     await connectZohoStore(h, 'zcli12');
     await ZohoConnection.updateOne({ _id: 'zcli12' }, { $set: { dailyBudget: 20, budgetSource: 'configured' } });
