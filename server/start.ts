@@ -57,7 +57,7 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
       server?.closeAllConnections();
       if (config.role !== 'web') await agenda.drain(30_000).catch(() => agenda.stop());
       // API usage is counted in memory and written in batches: write the last of it.
-      await Promise.allSettled([apiUsage.stop(), zohoRuntime(ctx).flush()]);
+      await Promise.allSettled([apiUsage.stop(), zohoRuntime(ctx).flush(), zohoRuntime(ctx).leaveAll()]);
       await database.close();
       logger.info('stopped');
     })());

@@ -165,7 +165,8 @@ export class DailyBudget {
         if (day === this.day) {
           this.pendingCalls -= calls;
           this.pendingThrottled -= throttled;
-          this.counted = doc?.calls ?? this.counted + calls;
+          // The organization's count includes this store's, unless the store counted before it had one.
+          this.counted = Math.max(doc?.calls ?? 0, own?.calls ?? 0, this.counted);
         }
       } catch (error) {
         this.logger.warn({ err: error, storeHash: this.storeHash }, 'zoho usage not saved; will retry');

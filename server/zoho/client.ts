@@ -61,7 +61,7 @@ export class ZohoClient {
     readonly storeHash: string,
     readonly organizationId: string | undefined,
     private readonly apiBase: string,
-    private readonly limiter: OrgCallLimiter,
+    readonly limiter: OrgCallLimiter,
     readonly budget: DailyBudget,
   ) {}
 

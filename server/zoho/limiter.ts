@@ -2,7 +2,8 @@ import { priorityRank, type Priority } from '../sync/priority.js';
 
 /**
  * One Zoho organization's pace, in this process: at most `perInterval` calls in any sliding
- * `intervalMs` and `concurrency` in flight, most urgent first.
+ * `intervalMs` and `concurrency` in flight, most urgent first, divided by the number of
+ * processes spending the organization's calls now (paceShare.ts tells it).
  *
  * A call's slot in the window is given back `intervalMs` after its response arrived (not after
  * it was sent): Zoho counts a call when it receives it, which is before we see the answer, so
@@ -18,6 +19,12 @@ interface Waiting {
   start: () => void;
 }
 
+/** Where the limiter learns its share: `use` at each call (a promise the first call waits for). */
+export interface ShareSource {
+  use(): Promise<void> | undefined;
+  leave(): Promise<void>;
+}
+
 export class OrgCallLimiter {
   private readonly queues: Record<Priority, Waiting[]> = { realtime: [], reconcile: [], scheduled: [] };
   private readonly order = (Object.keys(priorityRank) as Priority[]).sort((a, b) => priorityRank[b] - priorityRank[a]);
@@ -28,8 +35,41 @@ export class OrgCallLimiter {
   private timer: NodeJS.Timeout | undefined;
   /** Highest number of calls seen in flight at once (tests read it). */
   peakInFlight = 0;
+  /** Processes spending this organization's calls now, this one included. */
+  private members = 1;
+  /** Nothing starts until the share is known (the first call after being idle). */
+  private held = false;
+  private share: ShareSource | undefined;
 
   constructor(private limits: RateLimits) {}
+
+  /** Paces to a share of the organization's limits from now on. */
+  shareWith(source: ShareSource): void {
+    this.share = source;
+  }
+
+  /** Processes sharing the organization's pace, as last counted (1: this one alone). */
+  get sharedBy(): number {
+    return this.members;
+  }
+
+  setMembers(members: number): void {
+    this.members = Math.max(1, members);
+    this.pump();
+  }
+
+  /** Stops counting this process in the organization's share (shutdown, disconnect). */
+  async leave(): Promise<void> {
+    await this.share?.leave();
+  }
+
+  private get perInterval(): number {
+    return Math.max(1, Math.floor(this.limits.perInterval / this.members));
+  }
+
+  private get concurrency(): number {
+    return Math.max(1, Math.floor(this.limits.concurrency / this.members));
+  }
 
   setConcurrency(concurrency: number): void {
     this.limits = { ...this.limits, concurrency };
@@ -60,6 +100,14 @@ export class OrgCallLimiter {
       };
       if (front) this.queues[priority].unshift(entry);
       else this.queues[priority].push(entry);
+      const gate = this.share?.use();
+      if (gate && !this.held) {
+        this.held = true;
+        void gate.finally(() => {
+          this.held = false;
+          this.pump();
+        });
+      }
       this.pump();
     });
   }
@@ -71,12 +119,13 @@ export class OrgCallLimiter {
   private pump(): void {
     const now = Date.now();
     while (this.releases.length > 0 && this.releases[0]! <= now) this.releases.shift();
+    if (this.held) return;
     for (;;) {
       const next = this.order.map((p) => this.queues[p]).find((q) => q.length > 0);
       if (!next) return;
-      if (this.inFlight >= this.limits.concurrency) return; // a finishing call pumps again
+      if (this.inFlight >= this.concurrency) return; // a finishing call pumps again
       if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
-      if (this.inFlight + this.releases.length >= this.limits.perInterval) {
+      if (this.inFlight + this.releases.length >= this.perInterval) {
         // Full: the oldest slot comes back at releases[0], or a call in flight finishes first.
         if (this.releases.length > 0) this.wakeAt(this.releases[0]!);
         return;

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
 import { DailyBudget, DEFAULT_BUDGET_OPTIONS, type BudgetOptions } from './budget.js';
 import { OrgCallLimiter } from './limiter.js';
+import { PaceShare, paceShareOptionsFor, type PaceShareOptions } from './paceShare.js';
 import { concurrencyFor, DAILY_CALLS_BY_PLAN, PER_MINUTE_CALLS, type ZohoPlan } from './plans.js';
 import { DEFAULT_TOKEN_OPTIONS, ZohoTokenManager, type TokenOptions } from './tokens.js';
 
@@ -27,6 +29,8 @@ export interface ZohoRuntimeOptions {
   requestTimeoutMs: number;
   tokens: TokenOptions;
   budget: BudgetOptions;
+  /** How processes learn their share of an organization's pace; by default scaled from `intervalMs`. */
+  share?: PaceShareOptions;
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: ZohoRuntimeOptions = {
@@ -49,6 +53,8 @@ export type ZohoRuntimeOverrides = Partial<Omit<ZohoRuntimeOptions, 'tokens' | '
 
 export class ZohoRuntime {
   readonly options: ZohoRuntimeOptions;
+  /** Names this process among those sharing an organization's pace. */
+  readonly processId = randomUUID();
   readonly tokens: ZohoTokenManager;
   private readonly limiters = new Map<string, OrgCallLimiter>();
   private readonly budgets = new Map<string, Promise<DailyBudget>>();
@@ -66,12 +72,14 @@ export class ZohoRuntime {
     this.tokens = new ZohoTokenManager(ctx.config, ctx.logger, this.options.tokens);
   }
 
-  /** The limiter of an organization (a store without one yet is keyed by its hash). */
+  /** The limiter of an organization (a store without one yet is keyed by its hash), paced to this process's share. */
   limiterFor(key: string, plan: ZohoPlan): OrgCallLimiter {
     const concurrency = this.options.concurrency ?? concurrencyFor(plan);
     let limiter = this.limiters.get(key);
     if (!limiter) {
-      limiter = new OrgCallLimiter({ perInterval: this.options.perInterval, intervalMs: this.options.intervalMs, concurrency });
+      const created = new OrgCallLimiter({ perInterval: this.options.perInterval, intervalMs: this.options.intervalMs, concurrency });
+      created.shareWith(new PaceShare(key, this.processId, this.options.share ?? paceShareOptionsFor(this.options.intervalMs), (m) => created.setMembers(m), this.ctx.logger));
+      limiter = created;
       this.limiters.set(key, limiter);
     } else {
       limiter.setConcurrency(concurrency);
@@ -104,8 +112,16 @@ export class ZohoRuntime {
   forget(storeHash: string, organizationId?: string | null): void {
     this.tokens.forget(storeHash);
     for (const key of this.budgets.keys()) if (key.startsWith(`${storeHash}\n`)) this.budgets.delete(key);
-    this.limiters.delete(storeHash);
-    if (organizationId) this.limiters.delete(organizationId);
+    for (const key of [storeHash, organizationId]) {
+      if (!key) continue;
+      void this.limiters.get(key)?.leave();
+      this.limiters.delete(key);
+    }
+  }
+
+  /** The process stops: its calls leave every organization's share at once (others speed up now, not after the window). */
+  async leaveAll(): Promise<void> {
+    await Promise.allSettled([...this.limiters.values()].map((l) => l.leave()));
   }
 
   /** Writes pending usage counts (shutdown, tests). */

@@ -183,6 +183,30 @@ describe('limits', () => {
     expect(usage?.throttled).toBe(0);
   });
 
+  it('two processes calling one organization pace to half each: together they keep to its minute', async () => {
+    const { org } = await connectZohoStore(h, 'zcli15');
+    // Another process: its own runtime (keyed by its configuration), the same database.
+    const otherProcess = { ...h.ctx, config: { ...h.ctx.config } };
+    // A member counts for 5 s after its last heartbeat: a busy test machine's timer lag cannot drop one.
+    const share = { heartbeatMs: 50, activeMs: 5_000 };
+    configureZohoRuntime(h.ctx, { ...SCALED, share });
+    configureZohoRuntime(otherProcess, { ...SCALED, share });
+    const a = await zohoClientFor(h.ctx, 'zcli15');
+    const b = await zohoClientFor(otherProcess, 'zcli15');
+    // Both join (each learns of the other within a heartbeat), then Zoho's window drains.
+    await Promise.all([a.get('/items', { priority: 'scheduled' }), b.get('/items', { priority: 'scheduled' })]);
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS * 2));
+    const before = org.usage.throttled;
+    const calls = (client: typeof a) => Array.from({ length: 150 }, () => client.get('/items', { priority: 'scheduled' }));
+    await Promise.all([...calls(a), ...calls(b)]);
+    expect(org.usage.throttled - before).toBe(0);
+    expect(a.limiter.sharedBy).toBe(2);
+    // Once one process stops, the other has the whole pace again (at its next heartbeat).
+    await zohoRuntime(otherProcess).leaveAll();
+    await a.get('/items', { priority: 'scheduled' });
+    await expect.poll(() => a.limiter.sharedBy).toBe(1);
+  });
+
   it('keeps to 5 calls at once on the Free plan (Zoho answers 1070 above)', async () => {
     const { org } = await connectZohoStore(h, 'zcli9', { plan: 'free' });
     const client = await zohoClientFor(h.ctx, 'zcli9');
