@@ -8,6 +8,9 @@ export const FLOW_LABELS: Record<string, string> = {
   fulfilment: 'Fulfilment',
 };
 
+/** Flows with a dry run (server/sync/flows.ts PREVIEW_FLOWS): what they would write, nothing written. */
+export const PREVIEW_FLOWS = new Set(['products', 'pricelists', 'stock', 'fulfilment']);
+
 export const STATUS_VARIANTS: Record<string, 'success' | 'warning' | 'danger' | 'secondary' | 'primary'> = {
   succeeded: 'success',
   partial: 'warning',

@@ -2,22 +2,22 @@ import { Button, Flex, Message, Panel, ProgressBar, Table, Text } from '@bigcomm
 import { useState } from 'react';
 import { api, errorText, type ScheduleInfo } from '../api.js';
 import { RunStatusBadge } from '../components/RunStatusBadge.js';
-import { FLOW_LABELS, countsText, durationOf, formatTime, formatUpcoming, isActive, type Run } from '../flows.js';
+import { FLOW_LABELS, PREVIEW_FLOWS, countsText, durationOf, formatTime, formatUpcoming, isActive, type Run } from '../flows.js';
 import { usePolling } from '../hooks/usePolling.js';
 
 const RUNS_POLL_MS = 3_000;
 const SCHEDULES_POLL_MS = 15_000;
 
-/** Per flow: the last run (result, counts, duration), the next one, a progress bar while it runs, and "Sync now". */
+/** Per flow: the last run (result, counts, duration), the next one, a progress bar while it runs, "Preview" (where the flow has one) and "Sync now". */
 export function FlowsOverview() {
   const runs = usePolling<{ runs: Run[] }>('/runs', RUNS_POLL_MS);
   const schedules = usePolling<{ schedules: ScheduleInfo[] }>('/schedules', SCHEDULES_POLL_MS);
   const [error, setError] = useState<string | null>(null);
 
-  const syncNow = async (flow: string) => {
+  const syncNow = async (flow: string, dryRun = false) => {
     setError(null);
     try {
-      await api(`/sync/${flow}`, { method: 'POST', body: JSON.stringify({}) });
+      await api(`/sync/${flow}`, { method: 'POST', body: JSON.stringify(dryRun ? { dryRun: true } : {}) });
       runs.reload();
       schedules.reload();
     } catch (e) {
@@ -68,11 +68,22 @@ export function FlowsOverview() {
             header: 'Action',
             hideHeader: true,
             hash: 'action',
-            render: ({ flow, last }) => (
-              <Button variant="secondary" isLoading={last ? isActive(last.status) : false} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
-                Sync now
-              </Button>
-            ),
+            render: ({ flow, last }) => {
+              const busy = last ? isActive(last.status) : false;
+              return (
+                <Flex flexGap="0.5rem" justifyContent="flex-end">
+                  {PREVIEW_FLOWS.has(flow) && (
+                    // What the flow would write, recorded as a run in Activity; nothing is written.
+                    <Button variant="subtle" disabled={busy} onClick={() => void syncNow(flow, true)} data-testid={`flow-preview-${flow}`}>
+                      Preview
+                    </Button>
+                  )}
+                  <Button variant="secondary" isLoading={busy} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
+                    Sync now
+                  </Button>
+                </Flex>
+              );
+            },
           },
         ]}
       />

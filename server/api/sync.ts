@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
-import { isFlow } from '../sync/flows.js';
+import { PREVIEW_FLOWS, isFlow } from '../sync/flows.js';
 import { requestRun } from '../sync/runs.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
 import { sessionOf } from './requireSession.js';
@@ -17,6 +17,8 @@ export function syncRoutes(ctx: AppContext): Router {
     if (!isFlow(flow)) throw notFound('unknown_flow', `There is no flow named "${flow}".`);
     const body = bodySchema.safeParse(req.body ?? {});
     if (!body.success) throw badRequest('invalid_request', `Invalid body: ${body.error.issues[0]?.message}.`);
+    // A preview of a flow that cannot preview would be a real sync: refused rather than run.
+    if (body.data.dryRun && !PREVIEW_FLOWS.includes(flow)) throw badRequest('preview_unsupported', `The ${flow} flow has no preview: each of its steps depends on the one before.`);
     const { storeHash } = sessionOf(req);
     if (!(await isZohoConnected(storeHash))) {
       throw new HttpError(409, 'zoho_not_connected', 'Connect Zoho Inventory (and choose the organization) before syncing.');

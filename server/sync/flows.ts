@@ -4,6 +4,12 @@ export type Flow = (typeof FLOWS)[number];
 
 export const isFlow = (value: unknown): value is Flow => typeof value === 'string' && (FLOWS as readonly string[]).includes(value);
 
+/**
+ * Flows that can preview (a dry run plans and records what it would write, and writes nothing).
+ * Orders and contacts cannot: each of their steps depends on what the step before it wrote.
+ */
+export const PREVIEW_FLOWS: readonly Flow[] = ['products', 'pricelists', 'stock', 'fulfilment'];
+
 /** How a run was started. */
 export const TRIGGERS = ['schedule', 'manual', 'webhook', 'reconcile'] as const;
 export type Trigger = (typeof TRIGGERS)[number];

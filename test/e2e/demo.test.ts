@@ -121,6 +121,9 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     expect(await frame.getByTestId('next-run').first().textContent()).toMatch(/^in \d+ (min|h)/);
     expect(await frame.getByTestId('usage-zoho-today').textContent()).toMatch(/of 5,000 calls/);
     expect(await frame.getByTestId('alerts').count()).toBe(0);
+    // A price-list preview from the overview: a run marked as a preview.
+    await frame.getByTestId('flow-preview-pricelists').click();
+    await expect.poll(async () => (await flows.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Price lists\s*(queued|running|succeeded|partial|skipped|failed)\s*preview/i);
     await page.setViewportSize({ width: 1280, height: 1700 });
     await shot(page, 'overview');
     expect(errors).toEqual([]);

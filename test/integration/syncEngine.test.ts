@@ -66,6 +66,15 @@ describe('POST /api/sync/:flow', () => {
     expect(res.body.error.code).toBe('zoho_not_connected');
   });
 
+  it('refuses a preview of a flow that cannot preview (it would be a real sync), before anything runs', async () => {
+    for (const flow of ['orders', 'contacts']) {
+      const res = await request(h.app).post(`/api/sync/${flow}`).set(auth(tokenA)).send({ dryRun: true });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('preview_unsupported');
+    }
+    expect(await SyncRun.countDocuments({ storeHash: 'enginea', flow: { $in: ['orders', 'contacts'] } })).toBe(0);
+  });
+
   it('starts one run per store and flow: concurrent requests join it', async () => {
     await markZohoConnected(h.ctx, 'enginea');
     const responses = await Promise.all(Array.from({ length: 8 }, () => request(h.app).post('/api/sync/pricelists').set(auth(tokenA)).send({})));
