@@ -55,6 +55,9 @@ describe('which orders are processed', () => {
     const credited = known({ zoho: { invoiceId: 'inv-1', paymentId: 'pay-1' }, bc: { statusId: 14, refundedAmount: 12.5 }, refunds: { credited: 12.5 } });
     expect(run({ order: refunded, known: credited, settings: { ...settings, creditNotes: true } })).toMatchObject({ kind: 'nothing' });
     expect(run({ order: refunded, known: { ...credited, refunds: null } })).toMatchObject({ kind: 'nothing' });
+    // Also when the merchant does not count Refunded / Partially Refunded as real statuses.
+    const narrow = { ...settings, creditNotes: true, realStatusIds: [11] };
+    expect(run({ order: refunded, known: invoiced, settings: narrow })).toEqual({ kind: 'process' });
   });
 
   it('records a refund of a cancelled order whose paid invoice was kept, once; a voided one has nothing to record', () => {

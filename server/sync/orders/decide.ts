@@ -64,7 +64,8 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
   }
 
   if (!isRealStatus(order.status_id, settings)) {
-    if (inZoho) return { kind: 'nothing', reason: 'already in Zoho' };
+    // Refunded (4, 14) may be left out of the real statuses: an invoiced order's refund still counts.
+    if (inZoho) return (known?.status === 'done' ? refundDecision(order, known, settings) : undefined) ?? { kind: 'nothing', reason: 'already in Zoho' };
     return ignoreOnce(known, order, `Status "${order.status}" is not one that counts as a real order.`);
   }
 
