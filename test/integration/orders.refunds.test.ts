@@ -125,6 +125,24 @@ describe('credit notes (setting on)', () => {
     expect(creditNotesOf(order.id)).toHaveLength(1);
   });
 
+  it('Zoho refusing the refund of a credit note it made (voided there meanwhile) leaves the money out to the merchant, said in the note', async () => {
+    const order = await invoicedOrder('refundvoid@example.com');
+    refund(order.id, { items: [{ order_product_id: lineOf(order.id, SKUS.mug), quantity: 1 }] });
+    crashPoints.afterZohoCreate = (point) => {
+      if (point === 'creditnote') throw new Error('worker killed');
+    };
+    expect((await process(order.id))?.status).toBe('waiting');
+    delete crashPoints.afterZohoCreate;
+    creditNotesOf(order.id)[0]!.status = 'void';
+
+    expect((await process(order.id))?.status).toBe('done');
+    expect(creditNotesOf(order.id)).toHaveLength(1);
+    const state = await orderState(world, order.id);
+    expect(state?.note).toMatch(/Zoho refused to record the refund of CN-BC-\d+-1 .*record it in Zoho/);
+    const panel = await request(world.h.app).get(`/api/orders/${order.id}`).set(auth());
+    expect(panel.body.order.refunds.creditNotes).toEqual([expect.objectContaining({ refundError: expect.stringContaining('void') })]);
+  });
+
   it('Zoho refusing the credit note fails the order with Zoho’s reason, for the merchant to retry; nothing is lost', async () => {
     const order = await invoicedOrder('refundrefused@example.com');
     refund(order.id, { items: [{ order_product_id: lineOf(order.id, SKUS.mug), quantity: 1 }] });

@@ -40,6 +40,8 @@ const creditNoteSchema = new Schema(
     /** When the create (and the refund) was last sent: a retry looks it up in Zoho first. */
     intentAt: { type: Date },
     refundIntentAt: { type: Date },
+    /** Zoho refused to record the refund for good: left to the merchant (the note says so). */
+    refundError: { type: String },
     createdAt: { type: Date },
   },
   { _id: false },

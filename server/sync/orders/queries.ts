@@ -73,7 +73,13 @@ export function publicOrder(doc: OrderSyncDoc) {
 /** Money refunded in BigCommerce and the Zoho credit notes made for it (none when the setting is off). */
 function refundsOf(doc: OrderSyncDoc) {
   const refunded = doc.bc?.refundedAmount ?? 0;
-  const creditNotes = (doc.refunds?.creditNotes ?? []).map((n) => ({ number: n.number, creditnoteId: n.creditnoteId ?? undefined, amount: n.amount, refundId: n.refundId ?? undefined }));
+  const creditNotes = (doc.refunds?.creditNotes ?? []).map((n) => ({
+    number: n.number,
+    creditnoteId: n.creditnoteId ?? undefined,
+    amount: n.amount,
+    refundId: n.refundId ?? undefined,
+    refundError: n.refundError ?? undefined,
+  }));
   if (!(refunded > 0) && creditNotes.length === 0) return undefined;
   return { refunded, credited: doc.refunds?.credited ?? 0, creditNotes, ...(doc.refunds?.pending?.number ? { pending: doc.refunds.pending.number } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { getOrderProducts, type BcOrder, type BcOrderProduct } from '../../bigcommerce/orders.js';
 import type { OrderSyncDoc } from '../../db/models/index.js';
-import { ZohoApiError, ZohoErrorCode } from '../../zoho/errors.js';
+import { ZohoApiError, ZohoAuthError, ZohoErrorCode } from '../../zoho/errors.js';
 import type { Priority } from '../priority.js';
 import { passCrashPoint } from './crashPoints.js';
 import { OrderConflictError } from './failures.js';
@@ -46,6 +46,8 @@ interface PendingNote {
   refundId?: string;
   intentAt?: Date;
   refundIntentAt?: Date;
+  /** Zoho refused to record the refund for good: the merchant records it in Zoho. */
+  refundError?: string;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -102,17 +104,24 @@ async function creditEachRefund(input: RefundStepInput): Promise<string | undefi
       await input.save({ 'refunds.pending.creditnoteId': note.creditnote_id });
     }
 
-    if (input.paidThroughApp && !pending.refundId) {
+    if (input.paidThroughApp && !pending.refundId && !pending.refundError) {
       const reference = String(order.id);
       let refundId = pending.refundIntentAt
         ? (await zoho.listCreditNoteRefunds(pending.creditnoteId)).find((r) => r.reference_number === reference)?.creditnote_refund_id
         : undefined;
       if (!refundId) {
         await input.save({ 'refunds.pending.refundIntentAt': new Date() });
-        refundId = (await zoho.refundCreditNote(pending.creditnoteId, creditNoteRefundBody(order, pending.amount, new Date()))).creditnote_refund_id;
-        passCrashPoint('creditnote_refund', order.id);
+        try {
+          refundId = (await zoho.refundCreditNote(pending.creditnoteId, creditNoteRefundBody(order, pending.amount, new Date()))).creditnote_refund_id;
+          passCrashPoint('creditnote_refund', order.id);
+        } catch (error) {
+          // Refused for good (an account Zoho wants, a balance already refunded there): the credit
+          // note stands, and the money out is left to the merchant, said in the note.
+          if (!isRefusal(error)) throw error;
+          pending.refundError = error.message;
+        }
       }
-      pending.refundId = refundId;
+      if (refundId) pending.refundId = refundId;
     }
 
     refunds = {
@@ -129,7 +138,16 @@ async function creditEachRefund(input: RefundStepInput): Promise<string | undefi
   const after = input.paidThroughApp
     ? 'refunded from Zoho'
     : 'left open in Zoho: the app did not record this order’s payment, so apply or refund the credit there';
-  return `Refunded ${refunds.credited.toFixed(2)} in BigCommerce: credit note${refunds.creditNotes.length > 1 ? 's' : ''} ${numbers} (${after}).`;
+  const refused = refunds.creditNotes.filter((n) => n.refundError);
+  const refusedNote = refused.length
+    ? ` Zoho refused to record the refund of ${refused.map((n) => n.number).join(', ')} (${refused[0]!.refundError}): record it in Zoho.`
+    : '';
+  return `Refunded ${refunds.credited.toFixed(2)} in BigCommerce: credit note${refunds.creditNotes.length > 1 ? 's' : ''} ${numbers} (${after}).${refusedNote}`;
+}
+
+/** Zoho refused the request as it is (not a limit, an outage or the connection's permissions). */
+function isRefusal(error: unknown): error is ZohoApiError {
+  return error instanceof ZohoApiError && !error.transient && error.httpStatus !== 401 && error.httpStatus !== 429 && !(error instanceof ZohoAuthError);
 }
 
 async function createCreditNoteOnce(input: RefundStepInput, pending: PendingNote, sentBefore: boolean): Promise<ZohoCreditNote> {
