@@ -97,6 +97,15 @@ describe('credit notes (setting on)', () => {
     expect(world.store.orders.get(order.id)!.status_id).toBe(4);
   });
 
+  it('costs two Zoho calls per refund (the credit note and its refund) and two BigCommerce reads', async () => {
+    const order = await invoicedOrder('refundcost@example.com');
+    refund(order.id, { items: [{ order_product_id: lineOf(order.id, SKUS.tee), quantity: 1 }] });
+    const result = await process(order.id);
+    expect(result?.status).toBe('done');
+    // The order and its products; the items' Zoho ids are known from the invoice's SKUs.
+    expect(result?.calls).toEqual({ zoho: 2, bigcommerce: 2 });
+  });
+
   it('killed after Zoho made the credit note, then after its refund: the retries find both, one of each', async () => {
     const order = await invoicedOrder('refundcrash@example.com');
     refund(order.id, { items: [{ order_product_id: lineOf(order.id, SKUS.tee), quantity: 1 }] });
