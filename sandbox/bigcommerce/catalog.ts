@@ -405,6 +405,17 @@ export function addImage(state: BigCommerceState, store: SimStore, product: SimP
   return image;
 }
 
+/** An image's fields changed (the merchant's edit, or `PUT …/images/{id}`): still one thumbnail per product. */
+export function updateImage(state: BigCommerceState, store: SimStore, product: SimProduct, image: SimImage, input: Omit<ImageInput, 'file'>): void {
+  if (input.image_url !== undefined) image.image_url = input.image_url;
+  if (input.sort_order !== undefined) image.sort_order = input.sort_order;
+  if (input.description !== undefined) image.description = input.description;
+  if (input.is_thumbnail === true) for (const id of product.imageIds) store.images.get(id)!.is_thumbnail = id === image.id;
+  else if (input.is_thumbnail === false) image.is_thumbnail = false;
+  image.dateModified = state.clock.now();
+  product.dateModified = state.clock.now();
+}
+
 export function deleteProduct(state: BigCommerceState, store: SimStore, product: SimProduct): void {
   store.unindexSku(product.sku);
   for (const id of product.variantIds) {

@@ -108,20 +108,34 @@ export async function createCategory(client: BigCommerceClient, input: { parent_
 
 /**
  * Uploads an image file to a product (`multipart/form-data`, the file in `image_file`): how an
- * image that needs a token to download (Zoho's) reaches BigCommerce. Not retried on an ambiguous
- * failure (a POST): a second try could add the image twice.
+ * image that needs a token to download (Zoho's) reaches BigCommerce. Only text fields ride along:
+ * products_catalog.v3.yml types the form's `is_thumbnail` and `sort_order` as a boolean and an
+ * integer, and a strict validator checks the form's text ("true") against those types and refuses
+ * it; they are set with `updateProductImage` (JSON) instead. Not retried on an ambiguous failure
+ * (a POST): a second try could add the image twice.
  */
 export async function uploadProductImage(
   client: BigCommerceClient,
   productId: number,
   file: { bytes: Uint8Array; filename: string; contentType: string },
-  fields: { is_thumbnail?: boolean; description?: string; sort_order?: number } = {},
+  fields: { description?: string } = {},
   options: Options = {},
 ): Promise<BcProductImage> {
   const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.set(name, String(value));
+  if (fields.description !== undefined) form.set('description', fields.description);
   form.set('image_file', new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), file.filename);
   return (await client.v3<BcProductImage>('POST', `/catalog/products/${productId}/images`, { body: form, priority: options.priority ?? Priority.scheduled })).data;
+}
+
+/** Changes an image's fields (e.g. `{ is_thumbnail: true }`), as JSON. */
+export async function updateProductImage(
+  client: BigCommerceClient,
+  productId: number,
+  imageId: number,
+  fields: { is_thumbnail?: boolean; sort_order?: number; description?: string },
+  options: Options = {},
+): Promise<BcProductImage> {
+  return (await client.v3<BcProductImage>('PUT', `/catalog/products/${productId}/images/${imageId}`, { body: fields, priority: options.priority ?? Priority.scheduled })).data;
 }
 
 /** Deletes a product image; one already gone counts as deleted. */

@@ -229,4 +229,17 @@ describe('images', () => {
     expect(res.body.data).toMatchObject({ image_url: 'https://cdn.example.com/nb.jpg', is_thumbnail: true, product_id: notebook.id });
     expect((await h.api('POST', `/v3/catalog/products/${notebook.id}/images`, { description: 'no url' })).status).toBe(422);
   });
+
+  it('makes another image the thumbnail by PUT (one thumbnail per product), and refuses a wrong type', async () => {
+    const notebook = (await h.api('GET', '/v3/catalog/products?sku=NB-1')).body.data[0];
+    const second = (await h.api('POST', `/v3/catalog/products/${notebook.id}/images`, { image_url: 'https://cdn.example.com/nb-2.jpg' })).body.data;
+    expect(second.is_thumbnail).toBe(false);
+    const res = await h.api('PUT', `/v3/catalog/products/${notebook.id}/images/${second.id}`, { is_thumbnail: true });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ id: second.id, is_thumbnail: true });
+    const images = (await h.api('GET', `/v3/catalog/products/${notebook.id}/images`)).body.data as { id: number; is_thumbnail: boolean }[];
+    expect(images.filter((i) => i.is_thumbnail).map((i) => i.id)).toEqual([second.id]);
+    expect((await h.api('PUT', `/v3/catalog/products/${notebook.id}/images/${second.id}`, { is_thumbnail: 'true' })).status).toBe(422);
+    expect((await h.api('PUT', `/v3/catalog/products/${notebook.id}/images/999999`, { is_thumbnail: true })).status).toBe(404);
+  });
 });

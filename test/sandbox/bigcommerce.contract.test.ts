@@ -61,6 +61,7 @@ describeContract('BigCommerce simulator keeps to the OpenAPI contract', () => {
     const imageId = ((await upload.json()) as { data: { id: number } }).data.id;
     await api('GET', `/v3/catalog/products/${id}/images`);
     await api('GET', `/v3/catalog/products/${id}/images/${imageId}`);
+    await api('PUT', `/v3/catalog/products/${id}/images/${imageId}`, { is_thumbnail: true });
     await api('DELETE', `/v3/catalog/products/${id}/images/${imageId}`);
     await api('GET', '/v3/catalog/categories?name=Apparel');
     const category = await api('POST', '/v3/catalog/categories', { parent_id: 0, name: 'Contract' });
@@ -168,7 +169,7 @@ describeContract('BigCommerce simulator keeps to the OpenAPI contract', () => {
     const deliberate = (v: Violation) => / → 4\d\d$/.test(v.exchange) && v.errors.every((e) => e.startsWith('request '));
     // The files' own mistake, not yet repaired in knownErrors.ts: the image response is a
     // `oneOf` of two shapes without required fields, which every image matches twice.
-    const imageOneOf = (v: Violation) => /^POST \S+\/images → 200$/.test(v.exchange) && v.errors.every((e) => e === 'response 200 /data: must match exactly one schema in oneOf');
+    const imageOneOf = (v: Violation) => /^(POST \S+\/images|PUT \S+\/images\/\d+) → 200$/.test(v.exchange) && v.errors.every((e) => e === 'response 200 /data: must match exactly one schema in oneOf');
     // v2 answers an empty collection with 204 and no body (the files document only 200 for
     // these lists); the simulator does as the platform does, so clients must handle it.
     const emptyV2List = (v: Violation) => /^GET \S+\/v2\/(orders|customer_groups) → 204$/.test(v.exchange);

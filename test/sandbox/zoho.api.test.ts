@@ -195,6 +195,19 @@ describe('items, images and groups', () => {
     ]);
   });
 
+  it('gives a group’s items the group’s image (as itemgroups.yml’s example shows), served by GET /items/{id}/image', async () => {
+    const group = seed.itemGroup.image!;
+    const { body } = await api('GET', `/items/${seed.items.small.item_id}`);
+    expect(body.item).toMatchObject({ image_id: group.image_id, image_name: group.image_name, image_type: group.image_type });
+    const listed = (await api('GET', `/itemgroups/${seed.itemGroup.group_id}`)).body.item_group.items as { image_id: string }[];
+    expect(listed.map((i) => i.image_id)).toEqual([group.image_id, group.image_id, group.image_id]);
+    const res = await fetch(`${sim.apiUrl}/items/${seed.items.small.item_id}/image?organization_id=${ZOHO_DEMO.organizationId}`, {
+      headers: { authorization: `Zoho-oauthtoken ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(group.bytes)).toBe(true);
+  });
+
   it('creates a group whose variants are items, all or nothing', async () => {
     const bad = await api('POST', '/itemgroups', {
       body: { group_name: 'Hoodie', unit: 'pcs', attribute_name1: 'Color', items: [{ name: 'Hoodie Red', rate: 40, purchase_rate: 20, attribute_option_name1: 'Red', sku: 'HD-R' }, { name: 'Hoodie Blue', rate: 40, purchase_rate: 20, attribute_option_name1: 'Blue', sku: 'ZI-MUG-01' }] },

@@ -114,15 +114,23 @@ describe('planProducts', () => {
       expect(kinds(plan({ items: [pictured()], links: [linked({ imageKey: 'img1:mug.png' })] }))).toEqual(['unchanged:i1']);
     });
 
-    it('an item group takes the group’s own image, else its first active variant’s', () => {
-      const members = ['S', 'M'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
+    it('an item group takes the group’s own image through an item that shows it, else its first active variant’s', () => {
+      const members = ['S', 'M', 'L'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
       const group = { group_id: 'g1', group_name: 'T-Shirt', attributes: [{ name: 'Size' }] };
-      const withGroupImage = plan({ items: members, groups: new Map([['g1', { ...group, image_id: 'gi', image_name: 'tee.png' }]]) });
-      expect(withGroupImage[0]).toMatchObject({ image: { source: { path: '/itemgroups/g1/image', key: 'gi:tee.png' } } });
-      members[1]!.image_id = 'mi';
-      members[1]!.image_name = 'tee-m.png';
-      const fromVariant = plan({ items: members, groups: new Map([['g1', group]]) });
-      expect(fromVariant[0]).toMatchObject({ image: { source: { path: '/items/tM/image', key: 'mi:tee-m.png' } } });
+      const groupImage = { image_id: 'gi', image_name: 'tee.png' };
+      // Zoho gives the group's items its image; an item's own image does not win over it.
+      Object.assign(members[0]!, { image_id: 'si', image_name: 'tee-s.png' });
+      Object.assign(members[2]!, groupImage);
+      const withGroupImage = plan({ items: members, groups: new Map([['g1', { ...group, ...groupImage }]]) });
+      expect(withGroupImage[0]).toMatchObject({ image: { source: { path: '/items/tL/image', key: 'gi:tee.png' } } });
+      // itemgroups.yml documents no download of the group's image: never /itemgroups/{id}/image.
+      const noItemShowsIt = [members[0]!, members[1]!, item({ item_id: 'tL', sku: 'TS-L', group_id: 'g1', attribute_option_name1: 'L' })];
+      const fromVariant = plan({ items: noItemShowsIt, groups: new Map([['g1', { ...group, ...groupImage }]]) });
+      expect(fromVariant[0]).toMatchObject({ image: { source: { path: '/items/tS/image', key: 'si:tee-s.png' } } });
+      // A group image nothing documented can read leaves the product's image as it is (it is not taken off).
+      const bare = ['S', 'M'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
+      const unreadable = plan({ items: bare, groups: new Map([['g1', { ...group, ...groupImage }]]), links: [linked({ zohoId: 'group:g1', imageKey: 'old', bigcommerceImageId: '40' })] });
+      expect(unreadable[0]).not.toHaveProperty('image', expect.anything());
     });
 
     it('nothing about images when BigCommerce keeps its own', () => {

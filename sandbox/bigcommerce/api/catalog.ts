@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { addImage, createCategory, createProduct, createVariant, deleteProduct, deleteVariant, updateProduct, updateVariant, variantUpdateProblem } from '../catalog.js';
+import { addImage, createCategory, updateImage, createProduct, createVariant, deleteProduct, deleteVariant, updateProduct, updateVariant, variantUpdateProblem } from '../catalog.js';
 import { parseDateFilter, toSecond } from '../dates.js';
 import { ERROR_TYPE, SimApiError, invalidJson, notFound } from '../errors.js';
 import type { SimProduct } from '../model.js';
@@ -11,6 +11,7 @@ import { checkItem, issuesToErrors, parseV3 } from '../validation.js';
 import {
   categoryCreateSchema,
   imageByUrlSchema,
+  imageUpdateSchema,
   productBatchItemSchema,
   productCreateSchema,
   productUpdateSchema,
@@ -224,6 +225,16 @@ export function catalogRoutes(state: BigCommerceState): Router {
     const product = productOf(req, store);
     const image = store.images.get(pathId(req, 'imageId', 'image'));
     if (!image || image.product_id !== product.id) throw notFound('image');
+    res.json({ data: imageView(state, store, image), meta: {} });
+  });
+
+  router.put('/catalog/products/:productId/images/:imageId', (req, res) => {
+    const store = storeOf(res);
+    const product = productOf(req, store);
+    const image = store.images.get(pathId(req, 'imageId', 'image'));
+    if (!image || image.product_id !== product.id) throw notFound('image');
+    updateImage(state, store, product, image, parseV3(imageUpdateSchema, req.body));
+    state.emit(store, 'store/product/updated', { type: 'product', id: product.id });
     res.json({ data: imageView(state, store, image), meta: {} });
   });
 

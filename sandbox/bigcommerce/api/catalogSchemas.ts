@@ -100,6 +100,14 @@ export const imageByUrlSchema = z.looseObject({
   description: z.string().optional(),
 });
 
+/** `PUT /catalog/products/{id}/images/{image_id}` as JSON: the fields of an image (a new file comes by POST). */
+export const imageUpdateSchema = z.looseObject({
+  image_url: z.string().min(1).max(255).optional(),
+  is_thumbnail: z.boolean().optional(),
+  sort_order: z.int().optional(),
+  description: z.string().optional(),
+});
+
 export const productCreateSchema = z.looseObject({
   ...partial(productFields),
   name: productFields.name,

@@ -170,6 +170,7 @@ export function itemGroupsRoutes(): Router {
   });
 
   // Not in itemgroups.yml (unconfirmed): a group's own image, read as GET /items/{id}/image reads an item's.
+  // The app does not call it: it reads a group's image through its items (documented).
   router.get('/itemgroups/:group_id/image', (req, res) => {
     const org = orgOf(res);
     const group = org.get(org.itemGroups, req.params.group_id, 'Item group');

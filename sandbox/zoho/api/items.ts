@@ -25,9 +25,18 @@ import {
 const PRODUCT_TYPES = ['goods', 'service', 'digital_service'] as const;
 const ITEM_TYPES = ['inventory', 'sales', 'purchases', 'sales_and_purchases'] as const;
 
+/**
+ * The image an item shows: its own, else its group's. itemgroups.yml's example gives a group's
+ * items the group's `image_id` and `image_name`; GET /items/{id}/image serves it for them.
+ */
+export function imageOf(org: ZohoOrg, item: ZohoItem): ItemImage | undefined {
+  return item.image ?? (item.group_id ? org.itemGroups.get(item.group_id)?.image : undefined);
+}
+
 /** An item as Zoho returns it: stored fields, group attributes, image and computed stock. */
 export function serializeItem(org: ZohoOrg, item: ZohoItem) {
   const group = item.group_id ? org.itemGroups.get(item.group_id) : undefined;
+  const image = imageOf(org, item);
   const attributes: Record<string, unknown> = {};
   group?.attributes.forEach((attribute, n) => {
     const optionName = item[`attribute_option_name${n + 1}` as 'attribute_option_name1'];
@@ -67,9 +76,9 @@ export function serializeItem(org: ZohoOrg, item: ZohoItem) {
     group_id: item.group_id ?? '',
     group_name: item.group_name ?? '',
     ...attributes,
-    image_id: item.image?.image_id ?? '',
-    image_name: item.image?.image_name ?? '',
-    image_type: item.image?.image_type ?? '',
+    image_id: image?.image_id ?? '',
+    image_name: image?.image_name ?? '',
+    image_type: image?.image_type ?? '',
     category_id: item.category_id ?? '',
     category_name: item.category_name ?? '',
     custom_fields: item.custom_fields,
@@ -300,9 +309,9 @@ export function itemsRoutes(): Router {
 
   router.get('/items/:item_id/image', (req, res) => {
     const org = orgOf(res);
-    const item = org.get(org.items, req.params.item_id, 'Item');
-    if (!item.image) throw notFound('Image');
-    res.status(200).type(item.image.contentType).send(item.image.bytes);
+    const image = imageOf(org, org.get(org.items, req.params.item_id, 'Item'));
+    if (!image) throw notFound('Image');
+    res.status(200).type(image.contentType).send(image.bytes);
   });
 
   router.post('/items/:item_id/image', (req, res) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deleteProductImage, uploadProductImage } from '../../bigcommerce/catalog.js';
+import { deleteProductImage, updateProductImage, uploadProductImage } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { BigCommerceApiError } from '../../bigcommerce/errors.js';
 import { Link, linkId } from '../../db/models/index.js';
@@ -76,18 +76,27 @@ export async function applyImages(work: ImageWork[], a: ImageContext): Promise<s
     }
     let uploaded;
     try {
-      uploaded = await uploadProductImage(a.bc, w.productId, { bytes: file.bytes, filename: change.source.filename, contentType: file.contentType }, { is_thumbnail: true }, { priority: a.priority });
+      uploaded = await uploadProductImage(a.bc, w.productId, { bytes: file.bytes, filename: change.source.filename, contentType: file.contentType }, {}, { priority: a.priority });
     } catch (error) {
       if (isRefusedFile(error)) await saveImage(a.storeHash, w.zohoId, { imageKey: change.source.key });
       throw new Error(`BigCommerce refused the image ${change.source.filename}: ${errorText(error)}`);
     }
     // Saved before the old image is deleted: a failed delete must not make the next run upload again.
     await saveImage(a.storeHash, w.zohoId, { imageKey: change.source.key, imageHash: hash, bigcommerceImageId: String(uploaded.id) });
+    const problems: string[] = [];
     if (change.replaceImageId && change.replaceImageId !== uploaded.id) {
       await deleteProductImage(a.bc, w.productId, change.replaceImageId, { priority: a.priority }).catch((error: unknown) => {
-        throw new Error(`the new image is on the product, but the old one (${change.replaceImageId}) could not be deleted: ${errorText(error)}`);
+        problems.push(`the old one (${change.replaceImageId}) could not be deleted: ${errorText(error)}`);
       });
     }
+    // Zoho's image is the product's main one. A product's first image is its thumbnail already;
+    // one added beside others (the merchant's, or the one it replaced) is made so.
+    if (uploaded.is_thumbnail !== true) {
+      await updateProductImage(a.bc, w.productId, uploaded.id, { is_thumbnail: true }, { priority: a.priority }).catch((error: unknown) => {
+        problems.push(`it could not be made the product's thumbnail: ${errorText(error)}`);
+      });
+    }
+    if (problems.length) throw new Error(`the new image is on the product, but ${problems.join('; and ')}`);
   };
 
   // An error that ends the run (Zoho disconnected, the run lost to another worker) stops every worker.

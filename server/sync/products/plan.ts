@@ -22,7 +22,7 @@ export interface VariantPlan {
 
 /** Where Zoho serves a product's image (it needs our token: downloaded, then uploaded) and what identifies it. */
 export interface ImageSource {
-  /** Zoho API path: `/items/{id}/image`, or `/itemgroups/{id}/image` for a group's own image. */
+  /** Zoho API path: `/items/{id}/image` (a group's image is read through one of its items). */
   path: string;
   /** Zoho's identity of the image (document or image id, and name): a new key means a new image. */
   key: string;
@@ -237,12 +237,14 @@ export function planProducts(input: PlanInput): ProductOperation[] {
     const category = settings.zohoOwns.categories ? ((group && categoryOf(group)) ?? active.map(categoryOf).find(Boolean)) : undefined;
     const hash = hashOf(withCategory({ productFields, variants: variants.map((v) => v.hash) }, category));
     const variantChanged = variants.some((v) => links.get(`variant:${v.zohoId}`)?.hash !== v.hash);
-    // The group's own image; failing that, the first active variant's.
-    const withImage = active.find((m) => imageKeyOf(m));
-    const source =
-      (group && imageSource(`/itemgroups/${groupId}/image`, group, `${groupId}.jpg`)) ??
-      (withImage && imageSource(`/items/${withImage.item_id}/image`, withImage, `${withImage.item_id}.jpg`));
-    const image = imageChange(source, link, settings.zohoOwns.images);
+    // The group's own image, downloaded through an item that shows it (Zoho gives a group's items
+    // its image; itemgroups.yml documents no download of a group's image); failing that, the
+    // first active variant's. A group image no item shows cannot be read by a documented call:
+    // the product's image is then left as it is.
+    const groupKey = group && imageKeyOf(group);
+    const holder = (groupKey && active.find((m) => imageKeyOf(m) === groupKey)) || active.find((m) => imageKeyOf(m));
+    const source = holder && imageSource(`/items/${holder.item_id}/image`, holder, `${holder.item_id}.jpg`);
+    const image = source || !groupKey ? imageChange(source, link, settings.zohoOwns.images) : undefined;
     if (link) {
       const productId = Number(link.bigcommerceId);
       if (link.hash === hash && !link.hidden && !variantChanged) {
