@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
 import { saveSettings } from '../../server/settings/service.js';
 import { crashPoints } from '../../server/sync/orders/crashPoints.js';
+import { createContact } from '../../sandbox/zoho/api/contacts.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { attachContract, describeContract, loadContract, type AttachedContract } from '../contract/openapi.js';
 import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
@@ -35,6 +36,12 @@ describeContract('orders flow against the simulators, checked against the OpenAP
     await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual');
     updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(cancelled.id)!, { status_id: 5 });
     expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: cancelled.id }, 'manual'))?.status).toBe('cancelled');
+  });
+
+  it('an order of a customer Zoho already has (the contact found by e-mail and updated)', async () => {
+    createContact(world.org, { contact_name: 'Existing Customer Ltd', contact_persons: [{ first_name: 'Eve', last_name: 'Existing', email: 'existing@example.com' }] });
+    const order = placeOrder(world, { email: 'existing@example.com', firstName: 'Eve', lastName: 'Existing' });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
   });
 
   it('a worker killed between Zoho’s sales order and our record: the retry finds it by documented calls only', async () => {

@@ -82,7 +82,7 @@ async function findOrCreate(_id: string, details: ContactDetails, hash: string, 
     const [existing] = known ?? (await zoho.findContactsByEmail(details.email));
     let contact: ZohoContactSummary;
     if (existing) {
-      contact = { ...existing, ...(await zoho.updateContact(existing.contact_id, contactUpdateBody(details))) };
+      contact = { ...existing, ...(await zoho.updateContact(existing.contact_id, contactUpdateBody(details, existing.contact_name))) };
     } else {
       try {
         contact = await zoho.createContact(newContactBody(details));
@@ -116,7 +116,7 @@ async function verify(claim: ContactClaimDoc, details: ContactDetails, hash: str
     );
     return reset.modifiedCount === 1 ? findOrCreate(claim._id, details, hash, zoho, ownerId, found) : undefined;
   }
-  const contact = claim.detailsHash === hash ? current : { ...current, ...(await zoho.updateContact(current.contact_id, contactUpdateBody(details))) };
+  const contact = claim.detailsHash === hash ? current : { ...current, ...(await zoho.updateContact(current.contact_id, contactUpdateBody(details, current.contact_name))) };
   const resolved = { contactId: current.contact_id, ...termsOf(current), ...termsOf(contact) };
   await record(claim._id, resolved, hash, contact.contact_name);
   return resolved;

@@ -120,8 +120,13 @@ export function newContactBody(details: ContactDetails, contactName = details.co
  * name and contact persons stay as the merchant keeps them in Zoho: names are unique there,
  * and a PUT of contact persons replaces all of them.
  */
-export function contactUpdateBody(details: ContactDetails): Record<string, unknown> {
+/**
+ * An existing contact brought up to date from an order: its company and addresses. Its name is
+ * the merchant's and is sent back as it is (contacts.yml requires `contact_name` on an update).
+ */
+export function contactUpdateBody(details: ContactDetails, currentName: string | undefined): Record<string, unknown> {
   return {
+    contact_name: currentName?.trim() || details.contactName,
     ...(details.company ? { company_name: details.company } : {}),
     billing_address: details.billing,
     shipping_address: details.shipping,
