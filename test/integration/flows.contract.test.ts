@@ -14,6 +14,7 @@ import { executeRun } from '../../server/sync/executeRun.js';
 import type { Flow } from '../../server/sync/flows.js';
 import '../../server/sync/index.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
+import { syncProductFromWebhook } from '../../server/sync/products/realtime.js';
 import { requestRun } from '../../server/sync/runs.js';
 import { configureStockRealtime } from '../../server/sync/stock/options.js';
 import { ZOHO_ADJUSTMENT_REASON } from '../../server/sync/stock/twoWay.js';
@@ -126,6 +127,17 @@ describeContract('every flow on the demo data, checked against the OpenAPI files
     const back = await sync('products');
     expect(back.counts).toMatchObject({ updated: 1, failed: 0 });
     expect(productBySku('ZI-CAP-01')?.is_visible).toBe(true);
+  });
+
+  it('products, real time: an item and an item group changed in Zoho reach BigCommerce from their webhooks', async () => {
+    const mug = zohoItem(w.org, 'ZI-MUG-01');
+    mug.rate = 14;
+    await syncProductFromWebhook(w.ctx, STORE, 'item', mug.item_id);
+    expect(productBySku('ZI-MUG-01')?.price).toBe(14);
+    const group = [...w.org.itemGroups.values()][0]!;
+    group.group_name = `${group.group_name} (new)`;
+    await syncProductFromWebhook(w.ctx, STORE, 'itemgroup', String(group.group_id));
+    expect([...w.store.products.values()].some((p) => p.name === group.group_name)).toBe(true);
   });
 
   it('price lists: Zoho’s price books become price lists, a changed rate follows, a list is assigned to a customer group', async () => {
