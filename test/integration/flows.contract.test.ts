@@ -1,13 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../server/app.js';
 import { ensureWebhooks, INVENTORY_WEBHOOK_SCOPES } from '../../server/bigcommerce/webhooks.js';
-import type { AppContext } from '../../server/context.js';
 import { OrderSync, ShipmentSync, SyncRun, ZohoConnection, orderSyncId } from '../../server/db/models/index.js';
-import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
-import { defineJobs } from '../../server/jobs/definitions.js';
 import type { Settings } from '../../server/settings/schema.js';
 import { getSettings, saveSettings } from '../../server/settings/service.js';
 import { executeRun } from '../../server/sync/executeRun.js';
@@ -19,14 +12,11 @@ import { requestRun } from '../../server/sync/runs.js';
 import { configureStockRealtime } from '../../server/sync/stock/options.js';
 import { ZOHO_ADJUSTMENT_REASON } from '../../server/sync/stock/twoWay.js';
 import { configureZohoRuntime } from '../../server/zoho/runtime.js';
-import { seedBigCommerce } from '../../sandbox/seed.js';
 import { createPackage } from '../../sandbox/zoho/api/packages.js';
 import { createShipmentOrder } from '../../sandbox/zoho/api/shipmentorders.js';
-import { ZOHO_DEMO, seedZoho } from '../../sandbox/zoho/seed.js';
 import { attachContract, describeContract, loadContract, type AttachedContract } from '../contract/openapi.js';
 import { startTestHarness } from '../support/testApp.js';
-import { addZohoWorkflowRules, adjustInZoho, bcLevel, settle, zohoAvailable, zohoItem, type StockWorld } from './stock.helpers.js';
-import { connectZohoStore } from './zoho.helpers.js';
+import { addZohoWorkflowRules, adjustInZoho, bcLevel, settle, startStockWorld, zohoAvailable, zohoItem, type StockWorld } from './stock.helpers.js';
 
 /**
  * Every flow but orders (orders.contract.test.ts has those) on the demo data, in one world, with
@@ -41,7 +31,6 @@ const STORE = 'flowscontract';
 
 describeContract('every flow on the demo data, checked against the OpenAPI files', () => {
   let w: StockWorld;
-  let server: Server;
   let zoho: AttachedContract;
   let bigcommerce: AttachedContract;
 
@@ -50,45 +39,15 @@ describeContract('every flow on the demo data, checked against the OpenAPI files
     const h = await startTestHarness({ zoho: { limits: { requestsPerMinute: 100_000, minuteWindowMs: 1_000 } } });
     configureZohoRuntime(h.ctx, { perInterval: 100_000, intervalMs: 1_000, rateLimitPauseMs: 20, concurrencyPauseMs: 10, transientPauseMs: 5, transientRetries: 1, tokens: { pollMs: 10 }, budget: { flushMs: 20 } });
     h.bigcommerce.rateLimit.configure({ quota: 100_000, windowMs: 30_000 });
-    h.bigcommerce.deliveries.configure({ retryDelaysMs: [50, 100, 200] });
-    h.zoho!.deliveries.configure({ retryDelaysMs: [50, 100, 200] });
     // From the first call on: connecting Zoho is traffic too.
     zoho = attachContract(h.zoho!.exchangeListeners, await loadContract('zoho'));
     bigcommerce = attachContract(h.bigcommerce.exchangeListeners, await loadContract('bigcommerce'));
 
-    // Price lists need BigCommerce's Enterprise plan.
-    const store = h.bigcommerce.state.addStore(STORE, { accessToken: 'bc-token', plan: 'enterprise' });
-    seedBigCommerce(h.bigcommerce.state, store);
-    seedZoho(h.zoho!.state);
-    const org = h.zoho!.state.organizations.get(ZOHO_DEMO.organizationId)!;
-    const { session } = await connectZohoStore(h, STORE, { organization: { id: org.id, email: ZOHO_DEMO.userEmail } });
+    // The app listening, with a worker of its own (webhooks of both platforms travel over HTTP);
+    // price lists need BigCommerce's Enterprise plan.
+    w = await startStockWorld(STORE, { harness: h, plan: 'enterprise' });
     // Orders placed from now on count; the connection is a minute old.
     await ZohoConnection.updateOne({ _id: STORE }, { $set: { connectedAt: new Date(Date.now() - 60_000) } });
-
-    // The app listening, with a worker of its own: webhooks of both platforms travel over HTTP.
-    const worker = createAgenda(mongoose.connection.db!, { name: `flows-${STORE}`, processEvery: 1000 });
-    await worker.ready;
-    const ctx: AppContext = { ...h.ctx, jobs: agendaJobQueue(worker) };
-    defineJobs(worker, ctx);
-    server = await new Promise((resolve) => {
-      const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    w = {
-      h,
-      store,
-      org,
-      session,
-      ctx,
-      url,
-      worker,
-      async close() {
-        await worker.stop();
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-        await h.close();
-      },
-    };
   });
   afterAll(async () => {
     zoho?.detach();

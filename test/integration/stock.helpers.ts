@@ -15,7 +15,7 @@ import { executeRun } from '../../server/sync/executeRun.js';
 import '../../server/sync/index.js';
 import { requestRun } from '../../server/sync/runs.js';
 import { createAdjustment, serializeAdjustment } from '../../sandbox/zoho/api/inventoryadjustments.js';
-import type { SimStore } from '../../sandbox/bigcommerce/state.js';
+import type { AddStoreOptions, SimStore } from '../../sandbox/bigcommerce/state.js';
 import { seedBigCommerce } from '../../sandbox/seed.js';
 import type { ZohoOrg } from '../../sandbox/zoho/org.js';
 import { ZOHO_DEMO, seedZoho } from '../../sandbox/zoho/seed.js';
@@ -40,12 +40,19 @@ export interface StockWorld {
   close(): Promise<void>;
 }
 
-export async function startStockWorld(storeHash: string): Promise<StockWorld> {
-  const h = await startTestHarness({ zoho: {} });
+export interface StockWorldOptions {
+  /** A harness the caller prepared (its limits, contracts attached); by default a fresh one. */
+  harness?: TestHarness;
+  /** The store's BigCommerce plan (price lists need Enterprise). */
+  plan?: AddStoreOptions['plan'];
+}
+
+export async function startStockWorld(storeHash: string, options: StockWorldOptions = {}): Promise<StockWorld> {
+  const h = options.harness ?? (await startTestHarness({ zoho: {} }));
   // Deliveries retry fast: a webhook refused once must not hold a test for a minute.
   h.bigcommerce.deliveries.configure({ retryDelaysMs: [50, 100, 200] });
   h.zoho!.deliveries.configure({ retryDelaysMs: [50, 100, 200] });
-  const store = h.bigcommerce.state.addStore(storeHash, { accessToken: 'bc-token' });
+  const store = h.bigcommerce.state.addStore(storeHash, { accessToken: 'bc-token', ...(options.plan ? { plan: options.plan } : {}) });
   seedBigCommerce(h.bigcommerce.state, store);
   seedZoho(h.zoho!.state);
   const org = h.zoho!.state.organizations.get(ZOHO_DEMO.organizationId)!;
