@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { invalidState, invalidValue, ZohoCode, ZohoError } from '../errors.js';
+import { invalidState, invalidValue } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { CreditNoteLine, CreditNoteRefund, ZohoCreditNote, ZohoInvoice } from '../records.js';
 import { customerSummary, lineTotal, readCustomer, readLines, readLocation, serializeLine } from './lines.js';
 import {
+  documentNumber,
   modifiedSince,
   ok,
   optBool,
@@ -132,12 +133,8 @@ function readNumber(org: ZohoOrg, body: Body, manual: boolean): string {
   // As for sales orders: with auto numbering (the default) Zoho numbers the credit note itself and
   // creditnote_number is only read with ignore_auto_number_generation=true (credit-notes.yml marks
   // it required either way).
-  if (!manual) return org.nextNumber('CN-');
-  const number = requireString(body, 'creditnote_number');
-  for (const other of org.creditNotes.values()) {
-    if (other.creditnote_number === number) throw new ZohoError(400, ZohoCode.alreadyExists, `Credit note number "${number}" already exists.`);
-  }
-  return number;
+  const kind = { records: org.creditNotes.values(), numberOf: (c: ZohoCreditNote) => c.creditnote_number, prefix: 'CN-', label: 'Credit note' };
+  return documentNumber(org, kind, manual ? requireString(body, 'creditnote_number') : undefined);
 }
 
 /** The invoice a credit note is raised against: the customer's, and neither draft nor void. */

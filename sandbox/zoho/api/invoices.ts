@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { invalidState, invalidValue, ZohoCode, ZohoError } from '../errors.js';
+import { invalidState, invalidValue } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { InvoiceLine, ZohoInvoice } from '../records.js';
 import { tracksStock } from '../stock.js';
@@ -7,6 +7,7 @@ import { paymentTermsLabel, readAddress } from './contacts.js';
 import { addDays, customerSummary, readCustomer, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
 import { confirmSalesOrder, findSalesOrderLine } from './salesorders.js';
 import {
+  documentNumber,
   modifiedSince,
   ok,
   optArray,
@@ -173,12 +174,8 @@ function readInvoiceLines(org: ZohoOrg, body: Body, customerId: string, location
 }
 
 function readInvoiceNumber(org: ZohoOrg, body: Body, manual: boolean, existing?: ZohoInvoice): string {
-  if (!manual) return existing?.invoice_number ?? org.nextNumber('INV-');
-  const number = requireString(body, 'invoice_number');
-  for (const other of org.invoices.values()) {
-    if (other !== existing && other.invoice_number === number) throw new ZohoError(400, ZohoCode.alreadyExists, `Invoice number "${number}" already exists.`);
-  }
-  return number;
+  const kind = { records: org.invoices.values(), numberOf: (i: ZohoInvoice) => i.invoice_number, prefix: 'INV-', label: 'Invoice' };
+  return documentNumber(org, kind, manual ? requireString(body, 'invoice_number') : undefined, existing);
 }
 
 export function createInvoice(org: ZohoOrg, body: Body, options: { manualNumber?: boolean; send?: boolean } = {}): ZohoInvoice {

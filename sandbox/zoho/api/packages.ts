@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { invalidState, invalidValue, requiredField, ZohoCode, ZohoError } from '../errors.js';
+import { invalidState, invalidValue, requiredField } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { PackageLine, ZohoPackage, ZohoSalesOrder } from '../records.js';
 import { customerSummary } from './lines.js';
 import {
+  documentNumber,
   ok,
   optArray,
   optDate,
@@ -94,12 +95,8 @@ function applyPacking(so: ZohoSalesOrder, pkg: ZohoPackage, sign: 1 | -1) {
 }
 
 function readPackageNumber(org: ZohoOrg, body: Body, existing?: ZohoPackage): string {
-  const given = optString(body, 'package_number');
-  if (!given) return existing?.package_number ?? org.nextNumber('PKG-');
-  for (const other of org.packages.values()) {
-    if (other !== existing && other.package_number === given) throw new ZohoError(400, ZohoCode.alreadyExists, `Package number "${given}" already exists.`);
-  }
-  return given;
+  const kind = { records: org.packages.values(), numberOf: (p: ZohoPackage) => p.package_number, prefix: 'PKG-', label: 'Package' };
+  return documentNumber(org, kind, optString(body, 'package_number') || undefined, existing);
 }
 
 /** Packs lines of a confirmed sales order (Zoho packs confirmed orders only). */

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { invalidState, invalidValue, ZohoCode, ZohoError } from '../errors.js';
+import { invalidState, invalidValue } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { SalesOrderLine, ZohoSalesOrder } from '../records.js';
 import { tracksStock } from '../stock.js';
@@ -7,6 +7,7 @@ import { invoiceAmounts } from './invoices.js';
 import { readAddress } from './contacts.js';
 import { customerSummary, readCustomer, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
 import {
+  documentNumber,
   modifiedSince,
   ok,
   optArray,
@@ -196,14 +197,8 @@ const LIST_KEYS = [
 function readNumber(org: ZohoOrg, body: Body, manual: boolean, existing?: ZohoSalesOrder): string {
   // With auto numbering (the default) Zoho numbers the order itself: salesorder_number is
   // only read with ignore_auto_number_generation=true (salesorders.yml wrongly marks it required).
-  if (!manual) return existing?.salesorder_number ?? org.nextNumber('SO-');
-  const number = requireString(body, 'salesorder_number');
-  for (const other of org.salesOrders.values()) {
-    if (other !== existing && other.salesorder_number === number) {
-      throw new ZohoError(400, ZohoCode.alreadyExists, `Sales order number "${number}" already exists.`);
-    }
-  }
-  return number;
+  const kind = { records: org.salesOrders.values(), numberOf: (s: ZohoSalesOrder) => s.salesorder_number, prefix: 'SO-', label: 'Sales order' };
+  return documentNumber(org, kind, manual ? requireString(body, 'salesorder_number') : undefined, existing);
 }
 
 function readSalesOrderLines(org: ZohoOrg, body: Body, locationId: string, existing?: ZohoSalesOrder): SalesOrderLine[] {

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { invalidState, invalidValue, requiredField, ZohoCode, ZohoError } from '../errors.js';
+import { invalidState, invalidValue, requiredField } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { ZohoPackage, ZohoSalesOrder, ZohoShipmentOrder } from '../records.js';
 import { tracksStock } from '../stock.js';
 import { customerSummary, serializeLine } from './lines.js';
 import { serializePackage } from './packages.js';
-import { ok, optDate, optNumber, optString, orgOf, query, readBody, requireDate, requireString, type Body } from './support.js';
+import { documentNumber, ok, optDate, optNumber, optString, orgOf, query, readBody, requireDate, requireString, type Body } from './support.js';
 
 export function serializeShipmentOrder(org: ZohoOrg, shipment: ZohoShipmentOrder) {
   const so = org.salesOrders.get(shipment.salesorder_id);
@@ -89,12 +89,8 @@ function applyShipment(org: ZohoOrg, so: ZohoSalesOrder, shipment: ZohoShipmentO
 }
 
 function readShipmentNumber(org: ZohoOrg, body: Body, existing?: ZohoShipmentOrder): string {
-  const given = optString(body, 'shipment_number');
-  if (!given) return existing?.shipment_number ?? org.nextNumber('SH-');
-  for (const other of org.shipments.values()) {
-    if (other !== existing && other.shipment_number === given) throw new ZohoError(400, ZohoCode.alreadyExists, `Shipment number "${given}" already exists.`);
-  }
-  return given;
+  const kind = { records: org.shipments.values(), numberOf: (s: ZohoShipmentOrder) => s.shipment_number, prefix: 'SH-', label: 'Shipment' };
+  return documentNumber(org, kind, optString(body, 'shipment_number') || undefined, existing);
 }
 
 /**

@@ -235,3 +235,20 @@ export function pick<T extends Record<string, unknown>>(record: T, keys: readonl
   for (const k of keys) if (record[k] !== undefined) out[k] = record[k];
   return out as Partial<T>;
 }
+
+/**
+ * A document's number: Zoho's own (`<prefix>00001`…, or the one it has) unless the request
+ * gives one, which no other document of the kind may have (Zoho's "already exists").
+ */
+export function documentNumber<T>(
+  org: ZohoOrg,
+  kind: { records: Iterable<T>; numberOf: (record: T) => string; prefix: string; label: string },
+  given: string | undefined,
+  existing?: T,
+): string {
+  if (!given) return existing ? kind.numberOf(existing) : org.nextNumber(kind.prefix);
+  for (const other of kind.records) {
+    if (other !== existing && kind.numberOf(other) === given) throw new ZohoError(400, ZohoCode.alreadyExists, `${kind.label} number "${given}" already exists.`);
+  }
+  return given;
+}
