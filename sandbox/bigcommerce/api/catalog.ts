@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { addImage, createCategory, updateImage, createProduct, createVariant, deleteProduct, deleteVariant, updateProduct, updateVariant, variantUpdateProblem } from '../catalog.js';
+import { addImage, createCategory, createProduct, createVariant, deleteProduct, deleteVariant, updateImage, updateProduct, updateVariant, variantUpdateProblem } from '../catalog.js';
 import { parseDateFilter, toSecond } from '../dates.js';
 import { ERROR_TYPE, SimApiError, invalidJson, notFound } from '../errors.js';
 import type { SimProduct } from '../model.js';

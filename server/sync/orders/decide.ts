@@ -2,7 +2,7 @@ import type { BcOrder } from '../../bigcommerce/orders.js';
 import type { OrderSyncStatus } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
 import { CANCELLED_STATUS_ID, isPaid, isRealStatus, money, parseBcDate } from './mapping.js';
-import { hasUncreditedRefund } from './refunds.js';
+import { hasUncreditedRefund, refundChanged } from './refunds.js';
 
 /** What the app knows of an order already (the parts of its OrderSync document a decision reads). */
 export interface KnownOrder {
@@ -47,8 +47,7 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
   if (known?.status === 'cancelled') {
     // A paid invoice kept in Zoho, then refunded in BigCommerce: recorded for the merchant (who settles it in Zoho).
     const kept = Boolean(known.zoho?.paymentId) && !known.zoho?.invoiceVoided;
-    const refundedSince = Math.abs(money(order.refunded_amount) - (known.bc?.refundedAmount ?? 0)) > 0.005;
-    return kept && refundedSince ? { kind: 'record_refund' } : { kind: 'nothing', reason: 'already cancelled' };
+    return kept && refundChanged(money(order.refunded_amount), known.bc?.refundedAmount ?? 0) ? { kind: 'record_refund' } : { kind: 'nothing', reason: 'already cancelled' };
   }
 
   if (order.status_id === CANCELLED_STATUS_ID || (order.status_id === DECLINED_STATUS_ID && inZoho)) {
@@ -93,7 +92,7 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
 function refundDecision(order: DecisionInput['order'], known: KnownOrder, settings: DecisionInput['settings']): Decision | undefined {
   const refunded = money(order.refunded_amount);
   if (settings.creditNotes && known.zoho?.invoiceId && hasUncreditedRefund(refunded, known.refunds?.credited ?? 0)) return { kind: 'process' };
-  if (Math.abs(refunded - (known.bc?.refundedAmount ?? 0)) > 0.005) return { kind: 'record_refund' };
+  if (refundChanged(refunded, known.bc?.refundedAmount ?? 0)) return { kind: 'record_refund' };
   return undefined;
 }
 

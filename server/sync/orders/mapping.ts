@@ -16,7 +16,7 @@ export const money = (value: unknown): number => {
   return Number.isFinite(n) ? n : 0;
 };
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /** BigCommerce dates are RFC 2822 ("Tue, 05 Mar 2024 10:00:00 +0000"); Zoho takes YYYY-MM-DD. */

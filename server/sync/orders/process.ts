@@ -338,6 +338,7 @@ class OrderAttempt {
           storeHash,
           order,
           doc: this.doc,
+          ...(snapshot ? { products: snapshot.products } : {}),
           customerId,
           invoiceId,
           invoiceSent: Boolean(ids().invoiceSent),

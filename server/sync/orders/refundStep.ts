@@ -6,7 +6,7 @@ import type { Priority } from '../priority.js';
 import { passCrashPoint } from './crashPoints.js';
 import { OrderConflictError } from './failures.js';
 import { resolveItemsBySku } from './items.js';
-import { lineSku } from './mapping.js';
+import { lineSku, round2 } from './mapping.js';
 import {
   creditNoteBody,
   creditNoteNumber,
@@ -24,6 +24,8 @@ export interface RefundStepInput {
   storeHash: string;
   order: BcOrder;
   doc: Pick<OrderSyncDoc, 'refunds'>;
+  /** The order's products when this attempt read them already (an order first seen refunded). */
+  products?: BcOrderProduct[];
   customerId: string;
   invoiceId: string;
   /** A draft invoice cannot be credited in Zoho: the credit note then stands alone. */
@@ -50,7 +52,6 @@ interface PendingNote {
   refundError?: string;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 /** More credit notes than this in one pass means something is wrong (a figure that never settles). */
 const MAX_NOTES_PER_PASS = 5;
 
@@ -82,7 +83,7 @@ async function creditEachRefund(input: RefundStepInput): Promise<string | undefi
     creditNotes: (input.doc.refunds?.creditNotes ?? []) as PendingNote[],
   };
   let pending = (input.doc.refunds?.pending ?? undefined) as PendingNote | undefined;
-  let products: BcOrderProduct[] | undefined;
+  let products = input.products;
 
   for (let pass = 0; pass < MAX_NOTES_PER_PASS; pass++) {
     // Planned by an earlier attempt (which may have reached Zoho): sent again as it was.

@@ -1,5 +1,5 @@
 import type { BcOrderProduct } from '../../bigcommerce/orders.js';
-import { lineSku, money, paymentMode } from './mapping.js';
+import { lineSku, money, paymentMode, round2 } from './mapping.js';
 import type { ZohoItemRef } from './types.js';
 
 /**
@@ -33,7 +33,6 @@ export interface CreditNotePlan {
   covers: CreditedLine[];
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 const CENT = 0.005;
 
 /** The money BigCommerce has refunded on an order. */
@@ -41,6 +40,9 @@ export const refundedAmount = (order: { refunded_amount?: unknown }) => money(or
 
 /** True when BigCommerce has refunded more than Zoho has credited. */
 export const hasUncreditedRefund = (refunded: number, credited: number) => refunded - credited > CENT;
+
+/** True when BigCommerce's refunded amount is not the one the app last recorded. */
+export const refundChanged = (refunded: number, recorded: number) => Math.abs(refunded - recorded) > CENT;
 
 /**
  * Pure: the credit note for what was refunded since the last one, or undefined when nothing
@@ -79,7 +81,7 @@ export function planCreditNote(
     covers.push({ orderProductId: product.id, quantity, amount: lineAmount });
   }
 
-  const linesTotal = round2(lines.reduce((sum, l) => sum + l.rate * l.quantity, 0));
+  const linesTotal = creditNoteTotal({ lines });
   const rest = round2(amount - linesTotal);
   if (rest < -CENT) {
     // The products' money says more than was refunded in all (BigCommerce's figures disagree):
@@ -119,8 +121,5 @@ export function creditNoteRefundBody(order: { id: number; payment_method?: unkno
   };
 }
 
-/**
- * Pure: a credit note's lines, summed, equal the money refunded (a check the tests use too:
- * a credit note never says more or less than went back to the customer).
- */
+/** A credit note's lines, summed: what it gives back. */
 export const creditNoteTotal = (plan: Pick<CreditNotePlan, 'lines'>) => round2(plan.lines.reduce((sum, l) => sum + l.rate * l.quantity, 0));
