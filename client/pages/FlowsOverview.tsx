@@ -8,10 +8,16 @@ import { usePolling } from '../hooks/usePolling.js';
 const RUNS_POLL_MS = 3_000;
 const SCHEDULES_POLL_MS = 15_000;
 
+/** GET /api/schedules: the next runs, and the catalog flows that wait for the merchant to confirm the settings. */
+interface Schedules {
+  schedules: ScheduleInfo[];
+  waitingForSettings: string[];
+}
+
 /** Per flow: the last run (result, counts, duration), the next one, a progress bar while it runs, "Preview" (where the flow has one) and "Sync now". */
 export function FlowsOverview() {
   const runs = usePolling<{ runs: Run[] }>('/runs', RUNS_POLL_MS);
-  const schedules = usePolling<{ schedules: ScheduleInfo[] }>('/schedules', SCHEDULES_POLL_MS);
+  const schedules = usePolling<Schedules>('/schedules', SCHEDULES_POLL_MS);
   const [error, setError] = useState<string | null>(null);
 
   const syncNow = async (flow: string, dryRun = false) => {
@@ -28,7 +34,8 @@ export function FlowsOverview() {
   const list = runs.data?.runs ?? [];
   const nextOf = (task: string) => schedules.data?.schedules.find((s) => s.task === task)?.nextRunAt;
   const reconcile = nextOf('reconcile');
-  const rows = Object.keys(FLOW_LABELS).map((flow) => ({ flow, last: list.find((r) => r.flow === flow), next: nextOf(flow) }));
+  const waiting = new Set(schedules.data?.waitingForSettings ?? []);
+  const rows = Object.keys(FLOW_LABELS).map((flow) => ({ flow, last: list.find((r) => r.flow === flow), next: nextOf(flow), waiting: waiting.has(flow) }));
   return (
     <Panel header="Flows" description="What each flow did last and when it runs next." data-testid="flows-panel">
       {(error ?? runs.error) && <Message type="error" messages={[{ text: (error ?? runs.error)! }]} marginBottom="medium" />}
@@ -62,7 +69,18 @@ export function FlowsOverview() {
           {
             header: 'Next run',
             hash: 'next',
-            render: ({ next }) => <span data-testid="next-run">{next ? formatUpcoming(next) : <Text as="span" color="secondary60">not scheduled</Text>}</span>,
+            render: ({ next, waiting }) => (
+              <span data-testid="next-run">
+                {next ? (
+                  formatUpcoming(next)
+                ) : (
+                  <Text as="span" color="secondary60">
+                    {/* It overwrites what the store shows: it starts on schedule once the settings are saved. */}
+                    {waiting ? 'waits for you to confirm the settings (Settings or the setup guide)' : 'not scheduled'}
+                  </Text>
+                )}
+              </span>
+            ),
           },
           {
             header: 'Action',

@@ -1,16 +1,16 @@
 import { Router } from 'express';
-import { Schedule } from '../db/models/index.js';
+import { readStoreSchedules } from '../sync/scheduler.js';
 import { sessionOf } from './requireSession.js';
 
 /**
- * `GET /api/schedules` → `{ schedules: [{ task, nextRunAt }] }`: when each enabled flow (and the
- * daily reconciliation, task "reconcile") runs next, for the Overview's "Next run" column.
+ * `GET /api/schedules` → `{ schedules: [{ task, nextRunAt }], waitingForSettings: [flow] }`: when
+ * each scheduled flow (and the daily reconciliation, task "reconcile") runs next, for the
+ * Overview's "Next run" column, and which catalog flows wait for the merchant to confirm the settings.
  */
 export function schedulesRoutes(): Router {
   const router = Router();
   router.get('/schedules', async (req, res) => {
-    const rows = await Schedule.find({ storeHash: sessionOf(req).storeHash }, { task: 1, nextRunAt: 1 }).lean();
-    res.json({ schedules: rows.map((r) => ({ task: r.task, nextRunAt: r.nextRunAt })) });
+    res.json(await readStoreSchedules(sessionOf(req).storeHash));
   });
   return router;
 }

@@ -15,7 +15,8 @@ export function settingsRoutes(ctx: AppContext): Router {
     const { storeHash } = sessionOf(req);
     const before = await getSettings(storeHash);
     const settings = await saveSettings(storeHash, req.body);
-    await syncStoreSchedules(storeHash, settings);
+    // Saving is the merchant's confirmation: the catalog flows start on schedule too.
+    await syncStoreSchedules(storeHash, { settings, confirmed: true });
     // Two-way stock needs BigCommerce's inventory webhooks: (un)register them in the background.
     if (before.stock.method !== settings.stock.method || before.stock.enabled !== settings.stock.enabled) {
       await ctx.jobs.enqueue(ENSURE_WEBHOOKS_JOB, { storeHash });

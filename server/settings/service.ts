@@ -4,11 +4,22 @@ import { defaultSettings, describeSettingsError, settingsSchema, type Settings }
 
 /** The store's settings with every default filled in (a store that never saved gets the defaults). */
 export async function getSettings(storeHash: string): Promise<Settings> {
+  return (await readStoredSettings(storeHash)).settings;
+}
+
+export interface StoredSettings {
+  settings: Settings;
+  /** The merchant has saved them (in Settings or the setup guide), rather than running on the defaults. */
+  confirmed: boolean;
+}
+
+/** The settings, and whether the merchant has confirmed them: only a save writes the document. */
+export async function readStoredSettings(storeHash: string): Promise<StoredSettings> {
   const doc = await StoreSettings.findById(storeHash).lean();
-  if (!doc) return defaultSettings();
+  if (!doc) return { settings: defaultSettings(), confirmed: false };
   const parsed = settingsSchema.safeParse(doc.values);
   // Values saved under an older schema that no longer validate fall back to the defaults.
-  return parsed.success ? parsed.data : defaultSettings();
+  return { settings: parsed.success ? parsed.data : defaultSettings(), confirmed: true };
 }
 
 /** Validates the whole object and replaces the stored one; invalid input changes nothing. */

@@ -5,6 +5,12 @@ export type Flow = (typeof FLOWS)[number];
 export const isFlow = (value: unknown): value is Flow => typeof value === 'string' && (FLOWS as readonly string[]).includes(value);
 
 /**
+ * Flows that overwrite what the store shows: they start on schedule only once the merchant has
+ * confirmed the settings. Orders and fulfilment are scheduled from the moment Zoho is connected.
+ */
+export const CATALOG_FLOWS: readonly Flow[] = ['products', 'pricelists', 'stock'];
+
+/**
  * Flows that can preview (a dry run plans and records what it would write, and writes nothing).
  * Orders and contacts cannot: each of their steps depends on what the step before it wrote.
  */

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 import { Schedule, ZohoConnection, scheduleId } from '../db/models/index.js';
 import type { Schedule as ScheduleSpec, Settings } from '../settings/schema.js';
-import { getSettings } from '../settings/service.js';
-import { FLOWS, type Flow } from './flows.js';
+import { readStoredSettings, type StoredSettings } from '../settings/service.js';
+import { CATALOG_FLOWS, FLOWS, type Flow } from './flows.js';
 import { scheduleStretch } from './budgetStretch.js';
 import { nextOccurrence } from './nextOccurrence.js';
 import { requestRun } from './runs.js';
@@ -22,11 +22,33 @@ function wantedSchedules(settings: Settings): Map<string, ScheduleSpec> {
 const specKey = (spec: ScheduleSpec) => JSON.stringify(spec);
 
 /**
- * Brings a store's schedule rows in line with its settings: new or changed schedules get a
- * fresh next run, disabled ones disappear. Called when settings are saved and when Zoho connects.
+ * The settings the schedules follow. Until the merchant confirms the settings (saves them, in
+ * Settings or the setup guide), the catalog flows, which overwrite what the store shows, wait;
+ * orders, fulfilment and their reconciliation run from the moment Zoho is connected.
  */
-export async function syncStoreSchedules(storeHash: string, settings?: Settings, now = new Date()): Promise<void> {
-  const wanted = wantedSchedules(settings ?? (await getSettings(storeHash)));
+function scheduledSettings({ settings, confirmed }: StoredSettings): Settings {
+  if (confirmed) return settings;
+  const waiting = Object.fromEntries(CATALOG_FLOWS.map((flow) => [flow, { ...settings[flow], enabled: false }]));
+  return { ...settings, ...waiting };
+}
+
+/** Enabled catalog flows that wait for the merchant to confirm the settings. */
+const waitingForSettings = ({ settings, confirmed }: StoredSettings): Flow[] => (confirmed ? [] : CATALOG_FLOWS.filter((flow) => settings[flow].enabled));
+
+/** Zoho connected and an organization chosen (a connection that needs reconnecting keeps its schedules). */
+const hasOrganization = async (storeHash: string) => (await ZohoConnection.exists({ _id: storeHash, status: { $ne: 'pending_organization' } })) !== null;
+
+const scheduledSettingsOf = async (storeHash: string) => scheduledSettings(await readStoredSettings(storeHash));
+
+/**
+ * Brings a store's schedule rows in line with its settings: new or changed schedules get a
+ * fresh next run, disabled ones disappear; a store without Zoho (or without its organization)
+ * has none. Called when Zoho is connected (organization chosen, or reconnected) and when
+ * settings are saved (`stored` then gives them, confirmed).
+ */
+export async function syncStoreSchedules(storeHash: string, stored?: StoredSettings, now = new Date()): Promise<void> {
+  if (!(await hasOrganization(storeHash))) return clearStoreSchedules(storeHash);
+  const wanted = wantedSchedules(scheduledSettings(stored ?? (await readStoredSettings(storeHash))));
   const existing = await Schedule.find({ storeHash }).lean();
   const stale = existing.filter((row) => !wanted.has(row.task)).map((row) => row._id);
   if (stale.length) await Schedule.deleteMany({ _id: { $in: stale } });
@@ -46,10 +68,29 @@ export async function clearStoreSchedules(storeHash: string): Promise<void> {
   await Schedule.deleteMany({ storeHash });
 }
 
-/** A reconciliation compares the flows the store has enabled. */
+/** A reconciliation compares the flows the store runs on schedule. */
 async function reconciledFlows(storeHash: string): Promise<Flow[]> {
-  const settings = await getSettings(storeHash);
+  const settings = await scheduledSettingsOf(storeHash);
   return RECONCILED_FLOWS.filter((flow) => settings[flow].enabled);
+}
+
+export interface StoreSchedules {
+  schedules: { task: string; nextRunAt: Date }[];
+  /** Enabled catalog flows not scheduled yet: they wait for the merchant to confirm the settings. */
+  waitingForSettings: Flow[];
+}
+
+/** What the Overview shows of a store's schedules. */
+export async function readStoreSchedules(storeHash: string): Promise<StoreSchedules> {
+  const [rows, connected, stored] = await Promise.all([
+    Schedule.find({ storeHash }, { task: 1, nextRunAt: 1 }).lean(),
+    hasOrganization(storeHash),
+    readStoredSettings(storeHash),
+  ]);
+  return {
+    schedules: rows.map((r) => ({ task: r.task, nextRunAt: r.nextRunAt })),
+    waitingForSettings: connected ? waitingForSettings(stored) : [],
+  };
 }
 
 /**
@@ -70,7 +111,7 @@ export async function runDueSchedules(ctx: AppContext, now = new Date()): Promis
     // Interval schedules stretch when they would not fit the Zoho plan's daily budget.
     let stretch = stretches.get(row.storeHash);
     if (stretch === undefined && connected.has(row.storeHash)) {
-      stretch = await scheduleStretch(row.storeHash, await getSettings(row.storeHash));
+      stretch = await scheduleStretch(row.storeHash, await scheduledSettingsOf(row.storeHash));
       stretches.set(row.storeHash, stretch);
     }
     const plain = nextOccurrence(spec, now);

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { decryptSecret, encryptSecret, randomToken } from '../crypto.js';
 import { OAuthState, ZohoConnection, type ZohoConnectionStatus } from '../db/models/index.js';
 import { HttpError, badRequest } from '../http/errors.js';
+import { clearStoreSchedules, syncStoreSchedules } from '../sync/scheduler.js';
 import { zohoClientFor } from './client.js';
 import { accountsUrlFor, apiBaseFor, dataCenterFromLocation, trustedAccountsServer, type ZohoDataCenter } from './dataCenters.js';
 import { ZohoAuthError } from './errors.js';
@@ -122,6 +123,8 @@ export async function completeZohoConnect(ctx: AppContext, query: CallbackQuery)
     const same = organizations.find((o) => o.organizationId === previous.organizationId);
     if (same) {
       await ZohoConnection.updateOne({ _id: storeHash }, { $set: { status: 'connected' } });
+      // A reconnect to the same organization schedules at once (a new one waits for its choice).
+      await syncStoreSchedules(storeHash);
       return { storeHash, status: 'connected', organizationName: same.name };
     }
   }
@@ -171,6 +174,8 @@ export async function chooseZohoOrganization(ctx: AppContext, storeHash: string,
     },
   );
   ctx.logger.info({ storeHash, organizationId, plan: chosen.plan }, 'zoho organization chosen');
+  // Orders, fulfilment and their reconciliation start now; the catalog waits for confirmed settings.
+  await syncStoreSchedules(storeHash);
   return zohoConnectionSummary(storeHash);
 }
 
@@ -178,6 +183,8 @@ export async function chooseZohoOrganization(ctx: AppContext, storeHash: string,
 export async function disconnectZoho(ctx: AppContext, storeHash: string): Promise<{ revoked: boolean }> {
   const connection = await ZohoConnection.findById(storeHash).lean();
   await OAuthState.deleteMany({ storeHash });
+  // Nothing runs for a store without Zoho (uninstall comes through here too).
+  await clearStoreSchedules(storeHash);
   if (!connection) return { revoked: false };
   const revoked = connection.refreshTokenSealed
     ? await revokeToken(connection.accountsServer, decryptSecret(connection.refreshTokenSealed, ctx.config.encryptionKey))

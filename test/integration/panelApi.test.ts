@@ -252,7 +252,7 @@ describe('GET /api/schedules', () => {
       { _id: 'elsewhere:orders', storeHash: 'elsewhere', task: 'orders', spec: '{"every":"15m"}', nextRunAt: at },
     ]);
     const res = await request(h.app).get('/api/schedules').set(auth(token));
-    expect(res.body).toEqual({ schedules: [{ task: 'products', nextRunAt: at.toISOString() }] });
+    expect(res.body).toEqual({ schedules: [{ task: 'products', nextRunAt: at.toISOString() }], waitingForSettings: [] });
   });
 });
 

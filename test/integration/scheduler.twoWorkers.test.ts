@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Schedule, SyncRun } from '../../server/db/models/index.js';
+import { saveSettings } from '../../server/settings/service.js';
 import { syncStoreSchedules } from '../../server/sync/scheduler.js';
 import { seedBigCommerce } from '../../sandbox/seed.js';
 import { ZOHO_DEMO, seedZoho } from '../../sandbox/zoho/seed.js';
@@ -22,6 +23,8 @@ beforeAll(async () => {
   seedBigCommerce(h.bigcommerce.state, store);
   seedZoho(h.zoho!.state);
   await connectZohoStore(h, STORE, { organization: { id: ZOHO_DEMO.organizationId, email: ZOHO_DEMO.userEmail } });
+  // Settings confirmed: the catalog flows are scheduled too.
+  await saveSettings(STORE, {});
   await syncStoreSchedules(STORE);
 }, 120_000);
 

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunLock, RunRecord, Schedule, SyncRun, runLockId } from '../../server/db/models/index.js';
+import { RunLock, RunRecord, Schedule, SyncRun, ZohoConnection, runLockId } from '../../server/db/models/index.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import { pruneHistory } from '../../server/sync/prune.js';
 import { registerFlow } from '../../server/sync/registry.js';
@@ -47,6 +47,8 @@ describe('settings', () => {
   });
 
   it('saves the whole object, keeps it per store, and schedules what it enables', async () => {
+    // Schedules are a connected store's (schedules.lifecycle.test.ts).
+    await markZohoConnected(h.ctx, 'enginea');
     const current = (await request(h.app).get('/api/settings').set(auth(tokenA))).body;
     const next = { ...current, products: { ...current.products, schedule: { times: ['06:30', '18:30'], timeZone: 'Europe/Berlin' } }, fulfilment: { ...current.fulfilment, enabled: false } };
     const res = await request(h.app).put('/api/settings').set(auth(tokenA)).send(next);
@@ -61,7 +63,7 @@ describe('settings', () => {
 describe('POST /api/sync/:flow', () => {
   it('404 for an unknown flow, 409 while Zoho is not connected', async () => {
     expect((await request(h.app).post('/api/sync/nonsense').set(auth(tokenA))).status).toBe(404);
-    const res = await request(h.app).post('/api/sync/products').set(auth(tokenA));
+    const res = await request(h.app).post('/api/sync/products').set(auth(tokenB));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('zoho_not_connected');
   });
@@ -155,9 +157,12 @@ describe('scheduler', () => {
   });
 
   it('passes over stores whose Zoho is not connected', async () => {
-    await Schedule.updateMany({ storeHash: 'engineb' }, { $set: { nextRunAt: new Date(Date.now() - 1_000) } });
+    await markZohoConnected(h.ctx, 'engineb');
     await request(h.app).put('/api/settings').set(auth(tokenB)).send({});
+    // Its schedules stay while Zoho needs reconnecting; nothing runs until it is.
+    await ZohoConnection.updateOne({ _id: 'engineb' }, { $set: { status: 'needs_reconnect' } });
     await Schedule.updateMany({ storeHash: 'engineb' }, { $set: { nextRunAt: new Date(Date.now() - 1_000) } });
+    expect(await Schedule.countDocuments({ storeHash: 'engineb' })).toBeGreaterThan(0);
     const before = await SyncRun.countDocuments({ storeHash: 'engineb' });
     await runDueSchedules(h.ctx);
     expect(await SyncRun.countDocuments({ storeHash: 'engineb' })).toBe(before);
