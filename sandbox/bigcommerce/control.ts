@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
+import { faultControlRoutes } from '../common/faults.js';
 import { SimApiError } from './errors.js';
 import type { OrderInput } from './orders.js';
 import type { BigCommerceState, SimStore } from './state.js';
@@ -76,14 +77,7 @@ export function controlRoutes(state: BigCommerceState): Router {
       .parse(req.body ?? {});
     res.status(201).json(state.refundOrder(storeOf(req), Number(req.params.id), body));
   });
-  router.put('/__sim/faults', (req, res) => {
-    state.faults.set(req.body ?? {});
-    res.status(204).end();
-  });
-  router.delete('/__sim/faults', (_req, res) => {
-    state.faults.clear();
-    res.status(204).end();
-  });
+  router.use(faultControlRoutes(state.faults));
   router.put('/__sim/rate-limit', (req, res) => {
     const body = z.object({ quota: z.int().min(1).optional(), windowMs: z.int().min(1).optional(), store: z.string().optional() }).parse(req.body);
     state.rateLimit.configure({ ...(body.quota ? { quota: body.quota } : {}), ...(body.windowMs ? { windowMs: body.windowMs } : {}) }, body.store);

@@ -33,7 +33,7 @@ export function createBigCommerceSimulator(options: SimulatorOptions) {
 function knobs(state: BigCommerceState) {
   return {
     clock: state.clock,
-    /** `faults.set({latencyMs, errorRate, errorStatus, outages})`, `faults.outageFor(ms)`. */
+    /** `faults.set({latencyMs, errorRate, errorStatus, outages})`, `faults.outageFor(ms)`, `faults.loseAnswers({times, mode, match})`. */
     faults: state.faults,
     /** `deliveries.configure({retryDelaysMs, duplicateRate, reorderWindowMs})`, `settle()`, `log`. */
     deliveries: state.deliveries,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express, { Router, type Response } from 'express';
 import { recordExchanges, type ExchangeListener } from '../common/exchanges.js';
-import { Faults } from '../common/faults.js';
+import { faultControlRoutes, Faults } from '../common/faults.js';
 import type { WebhookDeliverer } from '../common/webhookDelivery.js';
 import { accountsRoutes } from './accounts.js';
 import { contactsRoutes } from './api/contacts.js';
@@ -36,6 +36,7 @@ function faultResponse(res: Response, status: number): void {
  *
  * Request pipeline of the API: count → token (401/57) → scope (401/57) → organization
  * (400/2, 401/6041) → limits (429/45, 44, 1070) → faults → module routes → 404/5.
+ * Faults are set in-process on `faults` or over HTTP (`/__sim/faults`, see faultControlRoutes).
  */
 export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
   const state = new ZohoState(options);
@@ -50,6 +51,8 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
   app.use(express.raw({ type: 'multipart/form-data', limit: '10mb' }));
   app.use(recordExchanges(exchangeListeners));
   app.use(accountsRoutes(state));
+  // `/__sim/faults…`: the faults over HTTP for other processes (never part of Zoho's API).
+  app.use(faultControlRoutes(faults));
 
   const api = Router();
   api.use(countCalls(state), authenticate(state), requireScope());

@@ -6,20 +6,26 @@ import { callerOf, type ApiCaller } from './support.js';
 const API_ROOT = '/inventory/v1';
 
 /**
- * Counts every API call, once it is answered, on the simulator and on the organization asked
+ * Counts every API call, once it is answered (or its answer lost), on the simulator and on the organization asked
  * for (rejected calls included: they were made), by "METHOD /inventory/v1/<route pattern>", or
  * by the path itself when the call was turned away before reaching a route (401, 429...).
  */
 export function countCalls(state: ZohoState): RequestHandler {
   return (req, res, next) => {
-    res.once('finish', () => {
+    // A call whose answer was lost (reset, or held until the client gave up) was made all the same.
+    let counted = false;
+    const count = () => {
+      if (counted) return;
+      counted = true;
       const route = req.route ? `${API_ROOT}${String(req.route.path)}` : req.originalUrl.split('?')[0]!;
       const key = `${req.method} ${route}`;
       state.countCall(key);
       const caller = res.locals.zoho as ApiCaller | undefined;
       caller?.org?.countCall(key);
       if (res.statusCode === 429 && caller?.org) caller.org.usage.throttled++;
-    });
+    };
+    res.once('finish', count);
+    res.once('close', count);
     next();
   };
 }
