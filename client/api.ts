@@ -60,6 +60,9 @@ export interface ZohoConnectionInfo {
   dc?: string;
   organizationId?: string;
   organizationName?: string;
+  /** The organization's contact in Zoho: whose organization the store is bound to. */
+  contactName?: string;
+  contactEmail?: string;
   plan?: string;
   dailyBudget?: number;
   lastError?: { message: string; at?: string };
@@ -71,6 +74,8 @@ export interface ZohoOrganizationInfo {
   plan: string;
   planName: string;
   isDefault: boolean;
+  contactName?: string;
+  contactEmail?: string;
 }
 
 /** GET /api/usage: API calls per platform, today and the last seven UTC days. */

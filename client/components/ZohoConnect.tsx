@@ -8,10 +8,15 @@ type Notice = { type: 'success' | 'error' | 'warning'; text: string } | null;
 
 const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
 
+/** "Name <email>" of an organization's contact in Zoho, when Zoho lists one. */
+const contactOf = (who: { contactName?: string; contactEmail?: string }) =>
+  [who.contactName, who.contactEmail && `<${who.contactEmail}>`].filter(Boolean).join(' ');
+
 /**
  * Connect Zoho Inventory: pick the data center, sign in to Zoho in a new window (Zoho's
- * consent page refuses to be framed), then pick the organization. Also Disconnect, and
- * Reconnect when Zoho revoked the grant.
+ * consent page refuses to be framed); the window hands Zoho's answer back here and this
+ * session completes it (POST /api/zoho/callback), then pick the organization. Also
+ * Disconnect, and Reconnect when Zoho revoked the grant.
  */
 export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo; onChange?(connection: ZohoConnectionInfo): void }) {
   const [connection, setConnection] = useState<ZohoConnectionInfo>(initial);
@@ -25,6 +30,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const popupWatch = useRef<number | undefined>(undefined);
+  const popupRef = useRef<Window | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -34,14 +40,37 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
     }
   }, []);
 
-  // The callback page in the Zoho window reports here; only our own origin is believed.
+  // Zoho's answer, handed over by the callback page: this session completes the consent it started.
+  const complete = useCallback(async (query: Record<string, string>) => {
+    setBusy(true);
+    try {
+      const connected = await api<ZohoConnectionInfo>('/zoho/callback', { method: 'POST', body: JSON.stringify(query) });
+      setConnection(connected);
+      const contact = contactOf(connected);
+      setNotice({
+        type: 'success',
+        text:
+          connected.status === 'connected'
+            ? `Zoho Inventory is connected to ${connected.organizationName ?? 'your organization'}${contact ? ` (contact: ${contact})` : ''}.`
+            : 'Zoho Inventory is connected. Choose the organization below.',
+      });
+    } catch (e) {
+      setNotice({ type: 'error', text: errorText(e, 'Zoho Inventory was not connected.') });
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  // The callback page in the Zoho window reports here; only our own origin and our own window are believed.
   useEffect(() => {
     const onMessage = (event: MessageEvent) => {
-      if (event.origin !== window.location.origin) return;
-      const data = event.data as { type?: string; message?: string } | null;
-      if (data?.type === 'zoho-connected') {
-        setNotice({ type: 'success', text: 'Zoho Inventory is connected.' });
-        void refresh();
+      if (event.origin !== window.location.origin || !popupRef.current || event.source !== popupRef.current) return;
+      const data = event.data as { type?: string; message?: string; query?: Record<string, string> } | null;
+      if (data?.type === 'zoho-consent' && data.query) {
+        // One answer per window (a reload of the page is not sent again); the answer says what changed.
+        popupRef.current = null;
+        window.clearInterval(popupWatch.current);
+        void complete(data.query);
       } else if (data?.type === 'zoho-error') {
         setNotice({ type: 'error', text: data.message ?? 'Zoho Inventory was not connected.' });
       }
@@ -51,7 +80,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
       window.removeEventListener('message', onMessage);
       window.clearInterval(popupWatch.current);
     };
-  }, [refresh]);
+  }, [refresh, complete]);
 
   useEffect(() => {
     if (connection.status !== 'pending_organization') return;
@@ -74,6 +103,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
         setNotice({ type: 'warning', text: 'Your browser blocked the Zoho window: allow pop-ups for this app and try again.' });
         return;
       }
+      popupRef.current = popup;
       popup.location.href = authorizeUrl;
       // If the window cannot report back (closed by hand, or cut off by the browser), re-read on close.
       window.clearInterval(popupWatch.current);
@@ -126,6 +156,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
         <Text data-testid="zoho-organization">
           Organization <strong>{connection.organizationName}</strong>
           {connection.plan ? ` (${connection.plan} plan, ${connection.dailyBudget ?? '?'} API calls a day)` : ''}
+          {contactOf(connection) && <span data-testid="zoho-organization-contact">, contact {contactOf(connection)}</span>}
         </Text>
       )}
       {status === 'needs_reconnect' && (
@@ -157,7 +188,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
               label="Zoho organization"
               value={organizationId}
               onOptionChange={(value) => setOrganizationId(value)}
-              options={organizations.map((o) => ({ value: o.organizationId, content: `${o.name} (${o.planName || o.plan})` }))}
+              options={organizations.map((o) => ({ value: o.organizationId, content: `${o.name} (${[o.planName || o.plan, contactOf(o)].filter(Boolean).join(', ')})` }))}
             />
           </Box>
           <Button onClick={() => void choose()} disabled={busy || !organizationId} data-testid="zoho-choose-organization">

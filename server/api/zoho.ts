@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { HttpError, badRequest } from '../http/errors.js';
 import {
   chooseZohoOrganization,
+  completeZohoConnect,
   disconnectZoho,
   listZohoOrganizations,
   startZohoConnect,
@@ -15,9 +16,11 @@ import { ZohoApiError, ZohoAuthError, ZohoBudgetExhausted, ZohoRateLimited } fro
 import { sessionOf } from './requireSession.js';
 
 const connectQuery = z.object({ dc: z.enum(ZOHO_DATA_CENTER_IDS, { message: `dc must be one of ${ZOHO_DATA_CENTER_IDS.join(', ')}` }) });
+/** What /zoho/callback handed to the panel: Zoho's redirect query (code, state, location, accounts-server, error…). */
+const consentBody = z.record(z.string().max(64), z.string().max(2000)).refine((query) => Object.keys(query).length <= 20, 'Too many parameters.');
 const organizationBody = z.object({ organizationId: z.string().regex(/^\d{1,30}$/, 'organizationId must be a Zoho organization id') });
 
-/** The panel's Zoho routes (behind requireSession): connect, pick the organization, webhooks, disconnect. */
+/** The panel's Zoho routes (behind requireSession): connect, complete the consent, pick the organization, webhooks, disconnect. */
 export function zohoRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -30,6 +33,13 @@ export function zohoRoutes(ctx: AppContext): Router {
     if (!parsed.success) throw badRequest('invalid_dc', parsed.error.issues[0]!.message);
     const session = sessionOf(req);
     res.json(await startZohoConnect(ctx, session, parsed.data.dc));
+  });
+
+  // The consent's answer, handed over by the callback page to the panel that opened it.
+  router.post('/zoho/callback', async (req, res) => {
+    const parsed = consentBody.safeParse(req.body);
+    if (!parsed.success) throw badRequest('invalid_consent', 'Send the Zoho callback’s query as a JSON object of strings.');
+    res.json(await completeZohoConnect(ctx, sessionOf(req), parsed.data));
   });
 
   router.get('/zoho/organizations', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { decryptSecret, encryptSecret, randomToken } from '../crypto.js';
 import { OAuthState, ZohoConnection, type ZohoConnectionStatus } from '../db/models/index.js';
-import { HttpError, badRequest } from '../http/errors.js';
+import { HttpError, badRequest, forbidden } from '../http/errors.js';
 import { clearStoreSchedules, syncStoreSchedules } from '../sync/scheduler.js';
 import { zohoClientFor } from './client.js';
 import { accountsUrlFor, apiBaseFor, dataCenterFromLocation, trustedAccountsServer, type ZohoDataCenter } from './dataCenters.js';
@@ -13,8 +13,10 @@ import { ZOHO_WEBHOOK_SECRET_HEADER, webhookBodyTemplates } from './webhookTempl
 
 /**
  * Connecting a store to a Zoho Inventory organization, Express-free: the panel asks for an
- * authorize URL, Zoho sends the merchant back to /zoho/callback, the merchant picks an
- * organization; disconnect and uninstall revoke the refresh token and forget it all.
+ * authorize URL, Zoho sends the merchant back to /zoho/callback, which hands the answer to the
+ * panel that opened it; the panel's session completes it (only the session that started it
+ * may), then the merchant picks an organization; disconnect and uninstall revoke the refresh
+ * token and forget it all.
  */
 
 /** How long the merchant has to finish Zoho's consent page. */
@@ -42,23 +44,35 @@ export interface CallbackQuery {
   error?: unknown;
 }
 
-export interface ConnectedResult {
-  storeHash: string;
-  status: ZohoConnectionStatus;
-  organizationName?: string;
+/**
+ * A consent's state, checked without using it up: known, unused and unexpired. The callback
+ * page asks this before it hands Zoho's answer to the panel; completing it asks again.
+ */
+export async function checkZohoState(state: unknown) {
+  if (typeof state !== 'string' || state.length === 0 || state.length > 100) {
+    throw badRequest('invalid_state', 'This Zoho sign-in link is incomplete. Start again from the app.');
+  }
+  const pending = await OAuthState.findOne({ _id: state, provider: 'zoho' }).lean();
+  if (!pending) throw badRequest('invalid_state', 'This Zoho sign-in link is unknown or was already used. Start again from the app.');
+  if (pending.expiresAt.getTime() < Date.now()) throw badRequest('expired_state', 'This Zoho sign-in link has expired. Start again from the app.');
+  return pending;
 }
 
 /**
- * The authorize redirect: the state is claimed (once, unexpired), the accounts server checked,
+ * The authorize redirect's answer, as the panel hands it on: the state must be the one this
+ * session (store and user) started, so a consent given by someone else, on a link this store's
+ * admin sent them, binds nothing. It is claimed (once, unexpired), the accounts server checked,
  * and only then is the client secret sent, to exchange the code.
  */
-export async function completeZohoConnect(ctx: AppContext, query: CallbackQuery): Promise<ConnectedResult> {
-  if (typeof query.state !== 'string' || query.state.length === 0 || query.state.length > 100) {
-    throw badRequest('invalid_state', 'This Zoho sign-in link is incomplete. Start again from the app.');
+export async function completeZohoConnect(ctx: AppContext, who: { storeHash: string; userId: string }, query: CallbackQuery): Promise<ZohoConnectionSummary> {
+  const pending = await checkZohoState(query.state);
+  if (pending.storeHash !== who.storeHash || pending.userId !== who.userId) {
+    ctx.logger.warn({ storeHash: who.storeHash, userId: who.userId, startedBy: { storeHash: pending.storeHash, userId: pending.userId } }, 'zoho consent completed by another session refused');
+    throw forbidden('zoho_consent_other_session', 'This Zoho sign-in was started from another session of the app. Nothing was connected: start again from this panel.');
   }
-  const claimed = await OAuthState.findOneAndDelete({ _id: query.state, provider: 'zoho' }).lean();
-  if (!claimed) throw badRequest('invalid_state', 'This Zoho sign-in link is unknown or was already used. Start again from the app.');
-  if (claimed.expiresAt.getTime() < Date.now()) throw badRequest('expired_state', 'This Zoho sign-in link has expired. Start again from the app.');
+  // Claimed by the session that started it: two tabs completing it at once cannot both win.
+  const claimed = await OAuthState.findOneAndDelete({ _id: pending._id, provider: 'zoho', storeHash: who.storeHash, userId: who.userId }).lean();
+  if (!claimed) throw badRequest('invalid_state', 'This Zoho sign-in link was already used. Start again from the app.');
   if (query.error !== undefined) {
     throw badRequest('zoho_declined', `Zoho did not grant access (${String(query.error).slice(0, 60)}). Start again from the app to retry.`);
   }
@@ -122,13 +136,12 @@ export async function completeZohoConnect(ctx: AppContext, query: CallbackQuery)
     const organizations = await listZohoOrganizations(ctx, storeHash).catch(() => []);
     const same = organizations.find((o) => o.organizationId === previous.organizationId);
     if (same) {
-      await ZohoConnection.updateOne({ _id: storeHash }, { $set: { status: 'connected' } });
+      await ZohoConnection.updateOne({ _id: storeHash }, { $set: { status: 'connected', ...organizationFields(same) } });
       // A reconnect to the same organization schedules at once (a new one waits for its choice).
       await syncStoreSchedules(storeHash);
-      return { storeHash, status: 'connected', organizationName: same.name };
     }
   }
-  return { storeHash, status: 'pending_organization' };
+  return zohoConnectionSummary(storeHash);
 }
 
 export interface ZohoOrganization {
@@ -137,6 +150,9 @@ export interface ZohoOrganization {
   plan: ZohoPlan;
   planName: string;
   isDefault: boolean;
+  /** Who the organization belongs to, as Zoho lists it (contact_name, email). */
+  contactName?: string;
+  contactEmail?: string;
 }
 
 /** The organizations the connected Zoho user can reach (`GET /organizations`). */
@@ -149,8 +165,16 @@ export async function listZohoOrganizations(ctx: AppContext, storeHash: string):
     plan: planFromName(org.plan_name),
     planName: typeof org.plan_name === 'string' ? org.plan_name : '',
     isDefault: org.is_default_org === true,
+    contactName: typeof org.contact_name === 'string' ? org.contact_name : undefined,
+    contactEmail: typeof org.email === 'string' ? org.email : undefined,
   }));
 }
+
+/** What the connection keeps of the organization it is bound to. */
+const organizationFields = (org: ZohoOrganization) => ({
+  organizationName: org.name,
+  organizationContact: { name: org.contactName, email: org.contactEmail },
+});
 
 /** Binds the store to one of the user's organizations; its plan sets the daily budget. */
 export async function chooseZohoOrganization(ctx: AppContext, storeHash: string, organizationId: string): Promise<ZohoConnectionSummary> {
@@ -165,7 +189,7 @@ export async function chooseZohoOrganization(ctx: AppContext, storeHash: string,
       $set: {
         status: 'connected',
         organizationId: chosen.organizationId,
-        organizationName: chosen.name,
+        ...organizationFields(chosen),
         plan: chosen.plan,
         // A budget set by hand stays; otherwise the plan's (a new organization forgets a learned one).
         ...(current?.budgetSource === 'configured' ? {} : changed || !current?.budgetSource || current.budgetSource === 'plan' ? { dailyBudget: DAILY_CALLS_BY_PLAN[chosen.plan], budgetSource: 'plan' } : {}),
@@ -200,6 +224,9 @@ export interface ZohoConnectionSummary {
   dc?: string;
   organizationId?: string;
   organizationName?: string;
+  /** The organization's contact, so the merchant sees whose organization the store is bound to. */
+  contactName?: string;
+  contactEmail?: string;
   plan?: string;
   dailyBudget?: number;
   lastError?: { message: string; at?: Date };
@@ -212,6 +239,7 @@ export async function zohoConnectionSummary(storeHash: string): Promise<ZohoConn
     dc: 1,
     organizationId: 1,
     organizationName: 1,
+    organizationContact: 1,
     plan: 1,
     dailyBudget: 1,
     lastError: 1,
@@ -222,6 +250,8 @@ export async function zohoConnectionSummary(storeHash: string): Promise<ZohoConn
     dc: connection.dc,
     organizationId: connection.organizationId ?? undefined,
     organizationName: connection.organizationName ?? undefined,
+    contactName: connection.organizationContact?.name ?? undefined,
+    contactEmail: connection.organizationContact?.email ?? undefined,
     plan: connection.plan ?? undefined,
     dailyBudget: connection.dailyBudget ?? undefined,
     lastError: connection.status === 'needs_reconnect' && connection.lastError?.message ? { message: connection.lastError.message, at: connection.lastError.at ?? undefined } : undefined,

@@ -74,16 +74,21 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     await onboarding.waitFor({ timeout: 20_000 });
     await shot(page, 'onboarding-1-connect');
 
-    // Step 1: Zoho's consent page in a pop-up (the sandbox Zoho: accept as the demo organization's user), then the organization.
+    // Step 1: Zoho's consent page in a pop-up (the sandbox Zoho: accept as the demo organization's user). The
+    // callback page exchanges nothing: it hands Zoho's answer to the panel (postMessage), whose session completes it.
     const popupOpened = page.waitForEvent('popup');
     await frame.getByTestId('zoho-connect-button').click();
     const popup = await popupOpened;
     // Listening before the click: the window may close as soon as Zoho redirects back.
     const popupClosed = popup.waitForEvent('close', { timeout: 20_000 });
+    const completed = page.waitForResponse((r) => r.url() === `${demo.appUrl}/api/zoho/callback` && r.request().method() === 'POST', { timeout: 20_000 });
     await popup.locator('li', { hasText: ZOHO_DEMO.userEmail }).getByRole('button', { name: 'Accept' }).click();
     await popupClosed;
+    expect((await completed).status()).toBe(200);
+    // Then the organization, shown with its contact so the merchant sees whose organization it is.
     await frame.getByTestId('zoho-choose-organization').click({ timeout: 20_000 });
     await expect.poll(() => frame.getByTestId('zoho-organization').textContent({ timeout: 20_000 })).toContain('Zylker Demo');
+    expect(await frame.getByTestId('zoho-organization-contact').textContent()).toContain(`Demo Merchant <${ZOHO_DEMO.userEmail}>`);
     await frame.getByTestId('onboarding-next').click();
 
     // Step 2: flows and methods, saved through the settings API.

@@ -30,6 +30,8 @@ const zohoConnectionSchema = new Schema(
     recentRefreshes: { type: [{ type: Date }], default: [] },
     organizationId: { type: String },
     organizationName: { type: String },
+    /** The organization's contact_name and email, as Zoho lists it: whose organization the store is bound to. */
+    organizationContact: { name: String, email: String },
     plan: { type: String, enum: ['free', 'standard', 'professional', 'premium', 'enterprise'] },
     /** Calls per UTC day the app allows itself (the plan's, or what a code 45 taught). */
     dailyBudget: { type: Number },
