@@ -44,6 +44,8 @@ function knobs(state: BigCommerceState) {
     /** Add a listener to see every API exchange (contract tests); `exchanges` is the same set. */
     exchangeListeners: state.exchanges,
     exchanges: state.exchanges,
+    /** `answers.stripped`: the undocumented fields cut from answers, per operation. */
+    answers: state.answers,
   };
 }
 
@@ -55,6 +57,7 @@ export interface RunningSimulator extends ReturnType<typeof knobs> {
 
 export async function startBigCommerceSimulator(options: SimulatorOptions, port = 0): Promise<RunningSimulator> {
   const { app, state } = createBigCommerceSimulator(options);
+  await state.answers.ready;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock.js';
 import type { ExchangeListener } from '../common/exchanges.js';
+import { documentedAnswers, type DocumentedAnswers } from '../common/documentedAnswers.js';
 import { Faults } from '../common/faults.js';
 import { WebhookDeliverer } from '../common/webhookDelivery.js';
 import { setStockLevel, type StockTarget } from './inventory.js';
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   clock?: Clock;
   /** Plan of stores added without one. Enterprise by default, so every feature is on. */
   defaultPlan?: Plan;
+  /** Answer only the fields the OpenAPI files document (sandbox/common/documentedAnswers.ts); on wherever the files are. */
+  documentedAnswersOnly?: boolean;
 }
 
 export interface AddStoreOptions {
@@ -228,6 +231,8 @@ export class BigCommerceState {
   readonly webhooks: WebhookEmitter;
   /** Listeners for every API exchange (contract tests attach here). */
   readonly exchanges = new Set<ExchangeListener>();
+  /** The response layer that answers only documented fields. */
+  readonly answers: DocumentedAnswers;
   /** The simulator's own base URL once it listens (uploaded images are served from it). */
   publicUrl = 'http://127.0.0.1';
   private nextUserId = 1001;
@@ -236,6 +241,7 @@ export class BigCommerceState {
     this.clock = options.clock ?? systemClock;
     this.rateLimit = new RateLimiter(this.clock);
     this.faults = new Faults(this.clock);
+    this.answers = documentedAnswers('bigcommerce', options.documentedAnswersOnly);
     this.webhooks = new WebhookEmitter(this.clock, this.deliveries);
     this.addStore(options.storeHash ?? 'sandbox1');
   }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import express, { Router, type Response } from 'express';
+import { documentedAnswers, type DocumentedAnswers } from '../common/documentedAnswers.js';
 import { recordExchanges, type ExchangeListener } from '../common/exchanges.js';
 import { faultControlRoutes, Faults } from '../common/faults.js';
 import type { WebhookDeliverer } from '../common/webhookDelivery.js';
@@ -43,6 +44,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
   if (options.seed) seedZoho(state);
   const faults = new Faults(state.clock);
   const exchangeListeners = new Set<ExchangeListener>();
+  const answers = documentedAnswers('zoho', options.documentedAnswersOnly);
 
   const app = express();
   app.disable('x-powered-by');
@@ -50,6 +52,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
   app.use(express.urlencoded({ extended: false, limit: '10mb' }));
   app.use(express.raw({ type: 'multipart/form-data', limit: '10mb' }));
   app.use(recordExchanges(exchangeListeners));
+  app.use(answers.middleware);
   app.use(accountsRoutes(state));
   // `/__sim/faults…`: the faults over HTTP for other processes (never part of Zoho's API).
   app.use(faultControlRoutes(faults));
@@ -78,7 +81,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}) {
   app.use('/inventory/v1', api);
   app.use(zohoErrorHandler);
 
-  return { app, state, faults, deliveries: state.deliveries, exchangeListeners };
+  return { app, state, faults, deliveries: state.deliveries, exchangeListeners, answers };
 }
 
 export interface RunningZohoSimulator {
@@ -91,11 +94,14 @@ export interface RunningZohoSimulator {
   deliveries: WebhookDeliverer;
   /** Add a listener to see every exchange (contract tests). */
   exchangeListeners: Set<ExchangeListener>;
+  /** `answers.stripped`: the undocumented fields cut from answers, per operation. */
+  answers: DocumentedAnswers;
   close(): Promise<void>;
 }
 
 export async function startZohoSimulator(options: ZohoSimulatorOptions = {}, port = 0): Promise<RunningZohoSimulator> {
-  const { app, state, faults, deliveries, exchangeListeners } = createZohoSimulator(options);
+  const { app, state, faults, deliveries, exchangeListeners, answers } = createZohoSimulator(options);
+  await answers.ready;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
@@ -109,6 +115,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}, por
     faults,
     deliveries,
     exchangeListeners,
+    answers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -27,6 +27,8 @@ export interface ZohoSimulatorOptions {
   autoApproveUser?: string;
   /** Load the demo data (seedZoho) at start. */
   seed?: boolean;
+  /** Answer only the fields the OpenAPI files document (sandbox/common/documentedAnswers.ts); on wherever the files are. */
+  documentedAnswersOnly?: boolean;
 }
 
 /** A Zoho account (one person), living in one data center, member of some organizations. */

@@ -398,6 +398,84 @@ function totalQuantityIsNumber(doc: JsonObject): void {
   );
 }
 
+// ---------------------------------------------------------------------------------------
+// Answer fields the files omit but the platform sends, which the app needs
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A field the platform sends in an answer where the files leave it out, kept through the
+ * simulators' documented-answers layer (sandbox/common/documentedAnswers.ts) and accepted by the
+ * validator only because it is listed here, with the evidence that the platform sends it.
+ */
+export interface UndocumentedAnswerField {
+  platform: 'bigcommerce' | 'zoho';
+  /** The operations whose successful JSON answers carry it, as a rule over the file's operations. */
+  operations: string;
+  /** The field, as a top-level key of the answer. */
+  field: string;
+  schema: JsonObject;
+  /** Where the platform says it sends it: its documentation, or the same file's own text. */
+  evidence: string;
+  /** Adds the field to the answers of the operations it applies to; returns how many. */
+  apply(doc: JsonObject): number;
+}
+
+/** Zoho's page context, as contacts.yml defines it (`components.schemas.page_context`). */
+const zohoPageContext: JsonObject = {
+  type: 'object',
+  properties: {
+    page: { type: 'integer' },
+    per_page: { type: 'integer' },
+    has_more_page: { type: 'boolean' },
+    report_name: { type: 'string' },
+    applied_filter: { type: 'string' },
+    sort_column: { type: 'string' },
+    sort_order: { type: 'string' },
+  },
+};
+
+/** Every GET of a file that takes a `page` query parameter: a Zoho list. */
+function addToPagedLists(doc: JsonObject, field: string, schema: JsonObject): number {
+  let count = 0;
+  for (const pathItem of Object.values(isObject(doc.paths) ? doc.paths : {})) {
+    const operation = isObject(pathItem) ? pathItem.get : undefined;
+    if (!isObject(operation) || !Array.isArray(operation.parameters)) continue;
+    const paged = operation.parameters.some((p) => isObject(p) && deref(doc, p).in === 'query' && deref(doc, p).name === 'page');
+    const responses = isObject(operation.responses) ? operation.responses : {};
+    const ok = isObject(responses['200']) ? deref(doc, responses['200']) : undefined;
+    const json = isObject(ok?.content) ? (ok.content as JsonObject)['application/json'] : undefined;
+    if (!paged || !isObject(json) || !isObject(json.schema)) continue;
+    const answer = deref(doc, json.schema);
+    if (!isObject(answer.properties)) continue;
+    if (answer.properties[field] === undefined) {
+      answer.properties[field] = structuredClone(schema);
+      count++;
+    }
+  }
+  return count;
+}
+
+export const undocumentedAnswerFields: UndocumentedAnswerField[] = [
+  {
+    platform: 'zoho',
+    operations: 'every list (a GET that takes `page`) whose answer schema lacks it: items, item groups, price books, sales orders, packages, invoices, contacts, payments, credit notes…',
+    field: 'page_context',
+    schema: zohoPageContext,
+    evidence:
+      'The files define the object themselves but attach it to few lists: contacts.yml and invoices.yml declare `components.schemas.page_context` ("context of the page": page, per_page, has_more_page) and credit-notes.yml answers its refunds list with it; the reference README (Zoho facts) records that "lists page with `page`, `per_page` (200) and `page_context.has_more_page`". Without it a client cannot tell the last page from a full one.',
+    apply: (doc) => addToPagedLists(doc, 'page_context', zohoPageContext),
+  },
+];
+
+/** The repair that applies the platform's undocumented answer fields to one file. */
+function answerFieldsOf(platform: 'bigcommerce' | 'zoho'): Repair {
+  const repair = (doc: JsonObject) => {
+    for (const entry of undocumentedAnswerFields) if (entry.platform === platform) entry.apply(doc);
+  };
+  Object.defineProperty(repair, 'name', { value: 'undocumentedAnswerFields' });
+  return repair;
+}
+
 const zohoRepairs: Record<string, Repair[]> = {
   'salesorders.yml': [salesOrderNumberOptional, salesOrderKeyedEitherWay],
   'invoices.yml': [invoiceAmountsAreNumbers],
@@ -415,7 +493,7 @@ const zohoRepairs: Record<string, Repair[]> = {
 export function repairSpec(platform: 'bigcommerce' | 'zoho', fileName: string, doc: JsonObject): string[] {
   const named = (platform === 'bigcommerce' ? bigcommerceRepairs : zohoRepairs)[fileName] ?? [];
   const applied: string[] = [];
-  for (const repair of [...genericRepairs, ...named]) {
+  for (const repair of [...genericRepairs, ...named, answerFieldsOf(platform)]) {
     repair(doc);
     applied.push(repair.name);
   }

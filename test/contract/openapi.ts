@@ -38,6 +38,12 @@ export interface Contract {
   operation(exchange: Pick<Exchange, 'method' | 'path'>): { file: string; operationId: string } | undefined;
   /** Everything about the exchange that breaks the contract; [] when it keeps it or is not covered. */
   validate(exchange: Exchange): string[];
+  /**
+   * The documented JSON schema (dereferenced, known errors repaired) of the answer to an
+   * exchange with this status, and the operation it belongs to; undefined where the files give
+   * no JSON schema for it (not covered, undocumented endpoint or status, no JSON body).
+   */
+  answerSchema(exchange: Pick<Exchange, 'method' | 'path' | 'status'>): { operationId: string; schema: JsonObject } | undefined;
 }
 
 const folders: Record<Platform, string> = { bigcommerce: 'bigcommerce', zoho: 'zoho-inventory' };
@@ -126,6 +132,14 @@ async function buildContract(platform: Platform): Promise<Contract> {
       const found = match(exchange.method, exchange.path);
       return found && { file: found.spec.file, operationId: String(found.operation.operationId) };
     },
+    answerSchema(exchange) {
+      if (!covers(exchange)) return undefined;
+      const found = match(exchange.method, exchange.path);
+      if (!found) return undefined;
+      const response = documentedResponse(found.operation, exchange.status)?.response;
+      const schema = (response?.content as Record<string, JsonObject> | undefined)?.['application/json']?.schema;
+      return isObjectSchema(schema) ? { operationId: String(found.operation.operationId), schema } : undefined;
+    },
     validate(exchange) {
       if (!covers(exchange)) return [];
       const found = match(exchange.method, exchange.path);
@@ -189,16 +203,26 @@ function missingCredentials(spec: Spec, operation: Operation, headers: Record<st
   return [`request: no credentials (expected header ${expected})`];
 }
 
-function checkResponse({ spec, operation }: Match, exchange: Exchange): string[] {
-  const { status, responseBody: body } = exchange;
+/** The response an operation documents for a status: the exact code, else `4XX`-style, else `default`. */
+function documentedResponse(operation: Operation, status: number): { key: string; response: JsonObject } | undefined {
   const responses = (operation.responses ?? {}) as Record<string, JsonObject>;
   const key = [String(status), `${Math.floor(status / 100)}XX`, 'default'].find((k) => responses[k] !== undefined);
+  return key === undefined ? undefined : { key, response: responses[key]! };
+}
+
+function isObjectSchema(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkResponse({ spec, operation }: Match, exchange: Exchange): string[] {
+  const { status, responseBody: body } = exchange;
+  const documented = documentedResponse(operation, status);
   const where = `response ${status}`;
-  if (key === undefined) {
+  if (documented === undefined) {
     if (status >= 400) return isJson(exchange) ? [] : [`${where}: an error body must be JSON`];
-    return [`${where}: status not documented for ${operation.operationId} (documented: ${Object.keys(responses).join(', ')})`];
+    return [`${where}: status not documented for ${operation.operationId} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`];
   }
-  const content = responses[key]!.content as Record<string, JsonObject> | undefined;
+  const content = documented.response.content as Record<string, JsonObject> | undefined;
   if (!content) {
     const empty = body === undefined || body === '' || body === null;
     return status < 400 && !empty ? [`${where}: a body was sent where none is documented`] : [];

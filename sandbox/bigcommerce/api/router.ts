@@ -99,7 +99,7 @@ function errorHandler(version: Version): ErrorRequestHandler {
 
 /**
  * The store API as api.bigcommerce.com serves it: `/stores/{hash}/v3/…` and `/stores/{hash}/v2/…`.
- * In order: exchange recording, call counting and token check, rate limit (headers on every
+ * In order: exchange recording, documented answers only, call counting and token check, rate limit (headers on every
  * answer), concurrency limits, fault injection, body parsing, then the resource routes.
  */
 export function storeApiRoutes(state: BigCommerceState): Router {
@@ -111,6 +111,7 @@ export function storeApiRoutes(state: BigCommerceState): Router {
   for (const version of ['v3', 'v2'] as const) {
     const api = Router({ mergeParams: true });
     api.use(recordExchanges(state.exchanges));
+    api.use(state.answers.middleware);
     api.use(authenticate(state, version));
     api.use(acceptJson);
     api.use(state.rateLimit.middleware());
