@@ -2,6 +2,7 @@ import { Box, Message } from '@bigcommerce/big-design';
 import type { Alert } from '../api.js';
 import { formatTime } from '../flows.js';
 import { usePolling } from '../hooks/usePolling.js';
+import { ZohoWebhookSetup } from './ZohoWebhookSetup.js';
 
 const ALERTS_POLL_MS = 30_000;
 
@@ -10,6 +11,7 @@ const HEADERS: Record<string, string> = {
   zoho_budget_exhausted: 'Zoho API limit reached for today',
   zoho_budget_low: 'Zoho API budget running low',
   webhooks_silent: 'Real-time updates are not arriving',
+  zoho_webhook_unreadable: 'Zoho Inventory sends webhooks the app cannot read',
   orders_held: 'Orders need attention',
 };
 
@@ -20,14 +22,17 @@ export function AlertsList({ onShowOrders }: { onShowOrders?(): void }) {
   return (
     <Box marginBottom="medium" data-testid="alerts" role="region" aria-label="Alerts">
       {data.alerts.map((alert) => (
-        <Message
-          key={`${alert.kind}:${alert.platform ?? ''}`}
-          type={alert.severity}
-          header={HEADERS[alert.kind]}
-          messages={[{ text: alert.since ? `${alert.message} (since ${formatTime(alert.since)})` : alert.message }]}
-          actions={alert.kind === 'orders_held' && onShowOrders ? [{ text: 'Show orders', onClick: onShowOrders }] : undefined}
-          marginBottom="small"
-        />
+        <Box key={`${alert.kind}:${alert.platform ?? ''}`}>
+          <Message
+            type={alert.severity}
+            header={HEADERS[alert.kind]}
+            messages={[{ text: alert.since ? `${alert.message} (since ${formatTime(alert.since)})` : alert.message }]}
+            actions={alert.kind === 'orders_held' && onShowOrders ? [{ text: 'Show orders', onClick: onShowOrders }] : undefined}
+            marginBottom="small"
+          />
+          {/* The templates to fix the rule with, one per module. */}
+          {alert.kind === 'zoho_webhook_unreadable' && <ZohoWebhookSetup />}
+        </Box>
       ))}
     </Box>
   );

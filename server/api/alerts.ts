@@ -1,10 +1,18 @@
 import { Router } from 'express';
 import { OrderSync, Store, StoreSettings, WebhookReceipt, ZohoConnection } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
+import { webhookBodyTemplates } from '../zoho/webhookTemplates.js';
 import { readUsage } from './usage.js';
 import { sessionOf } from './requireSession.js';
 
-export type AlertKind = 'zoho_needs_reconnect' | 'zoho_budget_exhausted' | 'zoho_budget_low' | 'webhooks_silent' | 'orders_held' | 'orders_edited';
+export type AlertKind =
+  | 'zoho_needs_reconnect'
+  | 'zoho_budget_exhausted'
+  | 'zoho_budget_low'
+  | 'webhooks_silent'
+  | 'zoho_webhook_unreadable'
+  | 'orders_held'
+  | 'orders_edited';
 
 export interface Alert {
   kind: AlertKind;
@@ -22,6 +30,8 @@ export interface Alert {
 export const BUDGET_LOW_SHARE = 0.8;
 /** Real-time stock with no Zoho webhook for this long: Zoho's workflow rules are probably missing or failing. */
 export const WEBHOOK_SILENCE_MS = 24 * 60 * 60_000;
+/** Zoho deliveries the app could not read are shown for this long after the last one. */
+export const UNREADABLE_WEBHOOK_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
  * What needs the merchant's attention now, worst first: Zoho needs reconnecting, the Zoho
@@ -49,6 +59,10 @@ export async function readAlerts(storeHash: string, now = new Date()): Promise<A
     alerts.push(...(await budgetAlerts(storeHash, now)));
     const silent = await zohoWebhooksSilent(storeHash, connection.connectedAt ?? undefined, now);
     if (silent) alerts.push(silent);
+  }
+  if (connection) {
+    const unreadable = await zohoWebhooksUnreadable(storeHash, now);
+    if (unreadable) alerts.push(unreadable);
   }
 
   if (store?.webhooksError) {
@@ -143,6 +157,33 @@ async function zohoWebhooksSilent(storeHash: string, connectedAt: Date | undefin
     message: last
       ? 'No webhook from Zoho Inventory for over a day: real-time stock relies on them. Check the workflow rules in Zoho Inventory; scheduled runs still catch up.'
       : 'No webhook from Zoho Inventory has arrived yet: real-time stock needs workflow rules in Zoho Inventory that call the app; until then scheduled runs catch up.',
+  };
+}
+
+/**
+ * Zoho deliveries refused because their body was not a JSON object (a workflow rule's webhook
+ * without the app's template): Zoho's log shows them as failed, and this says how to fix them.
+ */
+async function zohoWebhooksUnreadable(storeHash: string, now: Date): Promise<Alert | undefined> {
+  const recent = await WebhookReceipt.find(
+    { storeHash, source: 'zoho', status: 'unreadable', receivedAt: { $gte: new Date(now.getTime() - UNREADABLE_WEBHOOK_WINDOW_MS) } },
+    { receivedAt: 1, payload: 1 },
+  )
+    .sort({ receivedAt: 1 })
+    .lean();
+  if (recent.length === 0) return undefined;
+  const last = recent[recent.length - 1]!;
+  const began = typeof last.payload === 'string' && last.payload.trim() ? ` The last one began: "${last.payload.trim().slice(0, 60)}".` : ' The last one was empty.';
+  const template = JSON.stringify(webhookBodyTemplates().item);
+  return {
+    kind: 'zoho_webhook_unreadable',
+    severity: 'warning',
+    platform: 'zoho',
+    count: recent.length,
+    since: recent[0]!.receivedAt,
+    message:
+      `Zoho Inventory sent ${recent.length === 1 ? 'a webhook' : `${recent.length} webhooks`} the app cannot read (the body is not a JSON object), so Zoho logs ${recent.length === 1 ? 'it' : 'them'} as failed.${began} ` +
+      `In Zoho Inventory (Settings → Automation → Workflow Rules), give each rule's webhook the raw JSON body the app shows for its module, for items: ${template}.`,
   };
 }
 

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { decryptSecret } from '../crypto.js';
 import { WebhookReceipt, ZohoConnection } from '../db/models/index.js';
-import { HttpError, notFound, unauthorized } from '../http/errors.js';
+import { HttpError, badRequest, notFound, unauthorized } from '../http/errors.js';
 import { ZOHO_WEBHOOK_SECRET_HEADER, parseZohoEvent, type ParsedZohoEvent } from './webhookTemplates.js';
 
 /**
@@ -11,6 +11,8 @@ import { ZOHO_WEBHOOK_SECRET_HEADER, parseZohoEvent, type ParsedZohoEvent } from
  * store (an opaque id, not the store hash), the secret header proves the sender; the delivery
  * is recorded once (a receipt keyed by what it is about) and handed to a `zoho.event` job
  * that re-reads the record through the API. Answered at once: the work is the job's.
+ * A body that is not JSON (or not an object) is refused with 400 `unreadable_body`, so that
+ * Zoho's webhook log shows the failure; it is recorded for the panel's alert all the same.
  */
 export const ZOHO_EVENT_JOB = 'zoho.event';
 
@@ -37,7 +39,9 @@ export function zohoWebhookRoutes(ctx: AppContext): Router {
     const body = parseBody(raw, req.get('content-type'));
     const event = parseZohoEvent(body);
     const receiptId = receiptIdFor(storeHash, event, raw);
+    const readable = isObject(body);
 
+    let duplicate = false;
     try {
       await WebhookReceipt.create({
         _id: receiptId,
@@ -45,18 +49,21 @@ export function zohoWebhookRoutes(ctx: AppContext): Router {
         storeHash,
         topic: event?.module ?? 'unknown',
         resourceId: event?.recordId,
-        status: event ? 'queued' : 'ignored',
-        note: event ? undefined : 'The body names no record the app follows; see the webhook templates in the app.',
+        status: event ? 'queued' : readable ? 'ignored' : 'unreadable',
+        note: event ? undefined : readable ? 'The body names no record the app follows; see the webhook templates in the app.' : UNREADABLE,
         receivedAt: new Date(),
         // Kept for support only: jobs never use a webhook's values, they re-read the record.
-        payload: body ?? raw.toString('utf8').slice(0, 2_000),
+        payload: readable ? body : raw.toString('utf8').slice(0, 2_000),
       });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) {
-        res.status(200).json({ ok: true, duplicate: true });
-        return;
-      }
-      throw error;
+      if ((error as { code?: number }).code !== 11000) throw error;
+      duplicate = true;
+    }
+    // Refused however often it comes: Zoho's log must show the rule as failing.
+    if (!readable) throw badRequest('unreadable_body', UNREADABLE);
+    if (duplicate) {
+      res.status(200).json({ ok: true, duplicate: true });
+      return;
     }
     if (!event) {
       res.status(200).json({ ok: true, ignored: true });
@@ -85,7 +92,15 @@ export function receiptIdFor(storeHash: string, event: ParsedZohoEvent | undefin
   return `zoho:${storeHash}:${sha256(raw).toString('hex')}:${Math.floor(now / BODY_DEDUPE_WINDOW_MS)}`;
 }
 
-/** JSON, or a form (`JSONString=…` as Zoho's form posts carry, or plain fields). */
+const UNREADABLE =
+  'The body is not a JSON object, so the app cannot tell which record changed: give the workflow rule\'s webhook the JSON body template the app shows for its module.';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * JSON, or a form (`JSONString=…` as Zoho's form posts carry, or plain fields); undefined when
+ * it is neither (or a form's JSONString is not JSON).
+ */
 function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const text = raw.toString('utf8');
   if (!text.trim()) return undefined;
@@ -93,8 +108,7 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   if (json !== undefined) return json;
   if (/x-www-form-urlencoded/i.test(contentType ?? '') || /^[\w%.-]+=/.test(text)) {
     const form = Object.fromEntries(new URLSearchParams(text));
-    const embedded = typeof form.JSONString === 'string' ? tryJson(form.JSONString) : undefined;
-    return embedded ?? form;
+    return typeof form.JSONString === 'string' ? tryJson(form.JSONString) : form;
   }
   return undefined;
 }

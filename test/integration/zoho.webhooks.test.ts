@@ -19,12 +19,13 @@ let h: TestHarness;
 let a: WebhookSetup;
 let b: WebhookSetup;
 let sessionA: string;
+let sessionB: string;
 let orgA: Awaited<ReturnType<typeof connectZohoStore>>['org'];
 
 beforeAll(async () => {
   h = await startTestHarness({ storeHash: 'zwh0', zoho: {} });
   ({ session: sessionA, org: orgA } = await connectZohoStore(h, 'zwha'));
-  const { session: sessionB } = await connectZohoStore(h, 'zwhb');
+  ({ session: sessionB } = await connectZohoStore(h, 'zwhb'));
   a = (await request(h.app).get('/api/zoho/webhook').set('authorization', `Bearer ${sessionA}`)).body as WebhookSetup;
   b = (await request(h.app).get('/api/zoho/webhook').set('authorization', `Bearer ${sessionB}`)).body as WebhookSetup;
 });
@@ -122,6 +123,45 @@ describe('intake', () => {
     expect(res.status).toBe(200);
     expect(await written()).toEqual({ receipts: before.receipts + 1, jobs: before.jobs });
     expect(await WebhookReceipt.findOne({ storeHash: 'zwha', topic: 'unknown' }).lean()).toMatchObject({ status: 'ignored' });
+    // A readable delivery about a module the app does not follow is answered 200 too.
+    expect((await deliver(pathOf(a), secretOf(a), { module: 'bill', record_id: '5', last_modified_time: 'x' })).status).toBe(200);
+  });
+});
+
+describe('an unreadable delivery', () => {
+  const post = (setup: WebhookSetup, body: string, type: string) => request(h.app).post(pathOf(setup)).set('X-Zoho-Webhook-Secret', secretOf(setup)).set('content-type', type).send(body);
+  const alertsOf = async (session: string) =>
+    (await request(h.app).get('/api/alerts').set('authorization', `Bearer ${session}`)).body.alerts as { kind: string; count?: number; platform?: string; message: string }[];
+
+  it('is refused with 400 unreadable_body (so Zoho logs it as failed), however often it comes, and queues nothing', async () => {
+    const before = await written();
+    const bodies: [string, string][] = [
+      ['item changed: 4600', 'text/plain'],
+      ['{"module": "item", "record_id": ', 'application/json'],
+      ['["item", "4600"]', 'application/json'],
+      ['"item"', 'application/json'],
+      ['', 'application/json'],
+      ['JSONString=not%20json', 'application/x-www-form-urlencoded'],
+    ];
+    for (const [body, type] of bodies) {
+      const res = await post(a, body, type);
+      expect(res.status, body).toBe(400);
+      expect(res.body.error.code).toBe('unreadable_body');
+    }
+    // Zoho's retry of the same body is refused the same way (and recorded once).
+    expect((await post(a, 'item changed: 4600', 'text/plain')).status).toBe(400);
+    expect(await written()).toEqual({ receipts: before.receipts + bodies.length, jobs: before.jobs });
+    expect(await WebhookReceipt.countDocuments({ storeHash: 'zwha', status: 'unreadable' })).toBe(bodies.length);
+    // The secret is still checked first.
+    expect((await post(b, 'garbage', 'text/plain').set('X-Zoho-Webhook-Secret', 'wrong')).status).toBe(401);
+  });
+
+  it('is listed in the panel\'s alerts with the template to fix the rule, for its store only', async () => {
+    const unreadable = (await alertsOf(sessionA)).find((alert) => alert.kind === 'zoho_webhook_unreadable');
+    expect(unreadable).toMatchObject({ severity: 'warning', platform: 'zoho', count: 6 });
+    expect(unreadable!.message).toContain(JSON.stringify(a.bodies.item));
+    expect(unreadable!.message).toContain('The last one began: "JSONString=not%20json"');
+    expect((await alertsOf(sessionB)).map((alert) => alert.kind)).not.toContain('zoho_webhook_unreadable');
   });
 });
 

@@ -4,7 +4,8 @@ import { Schema, model } from 'mongoose';
  * One webhook delivery, recorded once. The _id is the delivery's natural key
  * ("<source>:<storeHash>:<dedupe key>"), so a redelivery's insert fails with a duplicate-key
  * error: that, not a check-then-insert, is what makes intake exactly-once under concurrency.
- * Receipts the app cannot use are kept too (status "ignored" with a note) so the merchant can see them.
+ * Receipts the app cannot use are kept too (status "ignored" with a note, or "unreadable" for a
+ * Zoho body that is not a JSON object) so the merchant can see them.
  */
 const webhookReceiptSchema = new Schema(
   {
@@ -15,7 +16,7 @@ const webhookReceiptSchema = new Schema(
     topic: { type: String, required: true },
     /** The record the event is about (order id, item id…), when the body names one. */
     resourceId: { type: String },
-    status: { type: String, enum: ['queued', 'ignored', 'processed', 'failed'], required: true },
+    status: { type: String, enum: ['queued', 'ignored', 'unreadable', 'processed', 'failed'], required: true },
     note: { type: String },
     receivedAt: { type: Date, required: true },
     payload: { type: Schema.Types.Mixed },
