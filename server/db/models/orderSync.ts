@@ -88,6 +88,8 @@ const orderSyncSchema = new Schema(
       contactId: { type: String },
       salesorderId: { type: String },
       salesorderNumber: { type: String },
+      /** Zoho's total of the sales order: the invoice that bills it has the same (a lost invoice create is recognised by it). */
+      salesorderTotal: { type: Number },
       invoiceId: { type: String },
       invoiceNumber: { type: String },
       invoiceTotal: { type: Number },

@@ -28,6 +28,7 @@ import {
   planLines,
   salesOrderBody,
   salesOrderNumber,
+  zohoDate,
   type LinePlan,
   type MappedLine,
 } from './mapping.js';
@@ -210,6 +211,14 @@ class OrderAttempt {
     for (const [path, value] of Object.entries(set)) setPath(this.doc as unknown as Record<string, unknown>, path, value);
   }
 
+  /** What this attempt found after a lost answer (reported in the run's record of the order). */
+  private recoveries: string[] = [];
+
+  private recovered(what: string): void {
+    this.recoveries.push(what);
+    this.ctx.logger.info({ storeHash: this.request.storeHash, orderId: this.request.orderId }, what);
+  }
+
   private takePending(): Record<string, unknown> {
     const pending = this.pending;
     this.pending = {};
@@ -357,13 +366,14 @@ class OrderAttempt {
         ? `Billed as the fallback item: ${plan.fallback.map((l) => l.sku || l.name).join(', ')}.`
         : undefined;
     const note = [linesNote, refundNote].filter(Boolean).join(' ') || undefined;
+    const reason = [...this.recoveries, note].filter(Boolean).join(' ') || undefined;
     await this.save(
       { status: 'done', step: 'done', doneAt: new Date(), attempts: 0, ...(note ? { note } : {}) },
       ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt', ...(note ? [] : ['note'])],
     );
     return {
       status: 'done',
-      outcome: { operation: createdInvoice ? 'create' : 'update', zohoId: invoiceId, name: this.doc.email ?? undefined, ...(note ? { reason: note } : {}) },
+      outcome: { operation: createdInvoice ? 'create' : 'update', zohoId: invoiceId, name: this.doc.email ?? undefined, ...(reason ? { reason } : {}) },
     };
   }
 
@@ -405,6 +415,7 @@ class OrderAttempt {
     await this.save({
       'zoho.salesorderId': so.salesorder_id,
       'zoho.salesorderNumber': so.salesorder_number,
+      ...(so.total !== undefined ? { 'zoho.salesorderTotal': money(so.total) } : {}),
       lineMap: lineMapOf(plan.lines, so),
       step: 'salesorder',
     });
@@ -416,10 +427,16 @@ class OrderAttempt {
     const orderId = snapshot.order.id;
     const salesorderId = this.doc.zoho?.salesorderId ?? undefined;
     if (this.doc.intents?.invoice) {
-      const found = (await zoho.findInvoicesByReference(String(orderId))).find(
-        (i) => i.status !== 'void' && (salesorderId ? i.salesorder_id === salesorderId : i.customer_id === customerId),
-      );
+      const salesorderTotal = salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
+      const found = await zoho.findLostInvoice({
+        reference: String(orderId),
+        customerId,
+        date: zohoDate(snapshot.order.date_created),
+        lines: plan.lines.map((l) => l.zoho),
+        ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
+      });
       if (found) {
+        this.recovered(`Adopted invoice ${found.invoice_number} after a lost answer.`);
         await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
         return false;
       }
@@ -441,8 +458,13 @@ class OrderAttempt {
     const body = paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax));
     if (!((body.amount as number) > 0)) return; // paid entirely with store credit or a gift certificate
     if (this.doc.intents?.payment) {
-      const found = (await zoho.findPaymentsByReference(String(order.id))).find((p) => !p.customer_id || p.customer_id === customerId);
+      // Another store sharing the organization may have an order with the same number: the
+      // customer, date and amount (documented on the list) must agree too.
+      const found = (await zoho.findPaymentsByReference(String(order.id))).find(
+        (p) => p.customer_id === customerId && (p.date === undefined || p.date === body.date) && money(p.amount).toFixed(2) === money(body.amount).toFixed(2),
+      );
       if (found) {
+        this.recovered(`Adopted payment ${found.payment_number ?? found.payment_id} after a lost answer.`);
         await this.save({ 'zoho.paymentId': found.payment_id, step: 'payment' });
         return;
       }

@@ -68,6 +68,7 @@ export interface ZohoSalesOrder {
   reference_number?: string;
   customer_id?: string;
   status?: string;
+  total?: number | string;
   line_items?: ZohoLine[];
 }
 
@@ -76,14 +77,18 @@ export interface ZohoInvoice {
   invoice_number: string;
   reference_number?: string;
   customer_id?: string;
-  salesorder_id?: string;
+  date?: string;
   status?: string;
+  /** On a read invoice (`GET /invoices/{id}`), not on the list. */
+  line_items?: ZohoLine[];
   total?: number | string;
   balance?: number | string;
 }
 
 export interface ZohoPayment {
   payment_id: string;
+  payment_number?: string;
+  date?: string;
   customer_id?: string;
   reference_number?: string;
   amount?: number | string;

@@ -1,6 +1,7 @@
 import type { ZohoClient, QueryValue } from '../../zoho/client.js';
 import { ZohoApiError } from '../../zoho/errors.js';
 import type { Priority } from '../priority.js';
+import { isLostInvoice, type ExpectedDocument } from './recovery.js';
 import type { ZohoContactSummary, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItemRef, ZohoPayment, ZohoSalesOrder } from './types.js';
 
 /** 25 pages of 200: 5,000 sales orders at most (the organization's daily call budget matters more than a rare look-up). */
@@ -84,9 +85,20 @@ export class OrderZohoCalls {
     return required(answer.sales_order ?? answer.salesorder, 'sales_order');
   }
 
-  async findInvoicesByReference(reference: string): Promise<ZohoInvoice[]> {
-    const answer = await this.get<{ invoices?: ZohoInvoice[] }>('/invoices', { reference_number: reference });
-    return (answer.invoices ?? []).filter((i) => i.reference_number === reference);
+  /**
+   * The invoice a create whose answer was lost made, if Zoho has it: the list filtered by the
+   * documented `reference_number`, `customer_id` and `date`, then each live candidate read whole
+   * (the list documents neither its customer nor its lines) and compared field by field.
+   * Costs 1 call, plus 1 per candidate (in practice 1).
+   */
+  async findLostInvoice(expected: ExpectedDocument): Promise<ZohoInvoice | undefined> {
+    const answer = await this.get<{ invoices?: ZohoInvoice[] }>('/invoices', { reference_number: expected.reference, customer_id: expected.customerId, date: expected.date });
+    const candidates = (answer.invoices ?? []).filter((i) => i.reference_number === expected.reference && i.status !== 'void' && (i.date === undefined || i.date === expected.date));
+    for (const candidate of candidates) {
+      const invoice = required((await this.get<{ invoice?: ZohoInvoice }>(`/invoices/${candidate.invoice_id}`, {})).invoice, 'invoice');
+      if (isLostInvoice(invoice, expected)) return invoice;
+    }
+    return undefined;
   }
 
   async createInvoice(body: Record<string, unknown>): Promise<ZohoInvoice> {
