@@ -10,6 +10,7 @@ import { demoSecrets } from './demoSecrets.js';
 import { ensureClientBuilt } from './ensureClientBuilt.js';
 import { freePort } from './freePort.js';
 import { seedBigCommerce } from './seed.js';
+import { startSmtpSink, type RunningSmtpSink, type SunkMail } from './smtpSink.js';
 import { ZOHO_DEMO } from './zoho/seed.js';
 import { startZohoSimulator, type RunningZohoSimulator } from './zoho/simulator.js';
 
@@ -20,6 +21,10 @@ export interface DemoOptions {
   zohoPort?: number;
   dataDir?: string;
   logLevel?: string;
+  /** The local SMTP sink that receives the alert e-mails (0: any free port). */
+  smtpPort?: number;
+  /** Called with each alert e-mail the app sends. */
+  onMail?(mail: SunkMail): void;
 }
 
 export interface RunningDemo {
@@ -28,6 +33,8 @@ export interface RunningDemo {
   app: RunningApp;
   bigcommerce: RunningSimulator;
   zoho: RunningZohoSimulator;
+  /** What the app e-mailed (its SMTP_URL points here). */
+  mail: RunningSmtpSink;
   stop(): Promise<void>;
 }
 
@@ -46,6 +53,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   seedBigCommerce(bigcommerce.state);
   // Zoho's stand-in, seeded with the demo organization; sign in on its consent page as ZOHO_DEMO.userEmail.
   const zoho = await startZohoSimulator({ clients: [ZOHO_DEMO.client], seed: true }, options.zohoPort ?? 0);
+  const mail = await startSmtpSink({ port: options.smtpPort ?? 0, onMail: options.onMail });
   const secrets = demoSecrets(dataDir);
   const config = loadConfig({
     PORT: String(appPort),
@@ -64,6 +72,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     // The stand-in control panel frames the app from its own origin.
     CSP_FRAME_ANCESTORS: bigcommerce.url,
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'warn',
+    // Alert e-mails go to the local sink; their link opens the stand-in control panel.
+    SMTP_URL: mail.url,
+    ALERT_FROM: 'Zoho Inventory connector <alerts@demo.example>',
+    ALERT_PANEL_URL: `${bigcommerce.url}/manage/app?store={store_hash}`,
   });
   let app: RunningApp;
   try {
@@ -71,6 +83,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   } catch (error) {
     await bigcommerce.close();
     await zoho.close();
+    await mail.close();
     throw error;
   }
   return {
@@ -79,10 +92,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     app,
     bigcommerce,
     zoho,
+    mail,
     async stop() {
       await app.stop();
       await bigcommerce.close();
       await zoho.close();
+      await mail.close();
     },
   };
 }
@@ -90,11 +105,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 const isMain = process.argv[1] && resolve(process.argv[1]).replace(/\.ts$/, '') === resolve(import.meta.dirname, 'demo');
 if (isMain) {
   const port = Number(process.env.PORT ?? 3000);
-  startDemo({ appPort: port, bigcommercePort: Number(process.env.BC_SANDBOX_PORT ?? 4001), zohoPort: Number(process.env.ZOHO_SANDBOX_PORT ?? 4002) }).then(
+  startDemo({
+    appPort: port,
+    bigcommercePort: Number(process.env.BC_SANDBOX_PORT ?? 4001),
+    zohoPort: Number(process.env.ZOHO_SANDBOX_PORT ?? 4002),
+    smtpPort: Number(process.env.SMTP_SINK_PORT ?? 4025),
+    onMail: (mail) => console.log(`\n--- Alert e-mail to ${mail.to.join(', ')}: ${mail.subject}\n${mail.text.trim()}\n---`),
+  }).then(
     (demo) => {
       console.log(`\nThe app is running at ${demo.appUrl} on the embedded database.`);
       console.log(`Open the sandbox BigCommerce control panel: ${demo.controlPanelUrl}`);
-      console.log(`Connect Zoho from the panel; on the sandbox Zoho consent page sign in as ${ZOHO_DEMO.userEmail}.\n`);
+      console.log(`Connect Zoho from the panel; on the sandbox Zoho consent page sign in as ${ZOHO_DEMO.userEmail}.`);
+      console.log(`Alert e-mails go to a local SMTP sink (${demo.mail.url}) and are printed here.\n`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void demo.stop().then(() => process.exit(0)));
     },
     (error: unknown) => {

@@ -11,6 +11,10 @@ const base64Key = z.string().refine((value) => decodeKey(value).length === 32, {
 
 const optionalUrl = z.url({ message: 'expected an absolute URL' }).optional();
 
+/** Stands for the store's hash in ALERT_PANEL_URL. */
+export const STORE_HASH_PLACEHOLDER = '{store_hash}';
+const EMAIL = '[^\\s<>@]+@[^\\s<>@]+';
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   APP_URL: z.url({ message: 'expected the public base URL, e.g. https://app.example.com' }).optional(),
@@ -32,6 +36,20 @@ const schema = z.object({
   ENCRYPTION_KEY: base64Key,
   CSP_FRAME_ANCESTORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
+    .optional(),
+  ALERT_FROM: z
+    .string()
+    .regex(new RegExp(`^(${EMAIL}|[^<>]*<${EMAIL}>)$`), 'expected an address such as alerts@example.com or "Zoho connector <alerts@example.com>"')
+    .optional(),
+  ALERT_PANEL_URL: z
+    .string()
+    .refine((url) => URL.canParse(url.replaceAll(STORE_HASH_PLACEHOLDER, 'abc123')), `expected a URL, with ${STORE_HASH_PLACEHOLDER} for the store`)
+    .default(`https://store-${STORE_HASH_PLACEHOLDER}.mybigcommerce.com/manage/marketplace/apps/my-apps`),
+}).superRefine((env, ctx) => {
+  if (env.SMTP_URL && !env.ALERT_FROM) ctx.addIssue({ code: 'custom', path: ['ALERT_FROM'], message: 'is required when SMTP_URL is set (the sender of alert e-mails)' });
 });
 
 export type Env = z.input<typeof schema>;
@@ -48,6 +66,8 @@ export interface Config {
   encryptionKey: Buffer;
   cspFrameAncestors: string[];
   logLevel: string;
+  /** Alert e-mails to store owners: on when SMTP_URL and ALERT_FROM are set. `panelUrl` has {store_hash} in it. */
+  alertMail: { smtpUrl: string; from: string; panelUrl: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +111,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: decodeKey(e.ENCRYPTION_KEY),
     cspFrameAncestors: e.CSP_FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    alertMail: e.SMTP_URL && e.ALERT_FROM ? { smtpUrl: e.SMTP_URL, from: e.ALERT_FROM, panelUrl: e.ALERT_PANEL_URL } : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { Box, Message } from '@bigcommerce/big-design';
+import { ALERT_TITLES } from '../../server/alerts/titles.js';
 import type { Alert } from '../api.js';
 import { formatTime } from '../flows.js';
 import { usePolling } from '../hooks/usePolling.js';
@@ -6,14 +7,7 @@ import { ZohoWebhookSetup } from './ZohoWebhookSetup.js';
 
 const ALERTS_POLL_MS = 30_000;
 
-const HEADERS: Record<string, string> = {
-  zoho_needs_reconnect: 'Reconnect Zoho Inventory',
-  zoho_budget_exhausted: 'Zoho API limit reached for today',
-  zoho_budget_low: 'Zoho API budget running low',
-  webhooks_silent: 'Real-time updates are not arriving',
-  zoho_webhook_unreadable: 'Zoho Inventory sends webhooks the app cannot read',
-  orders_held: 'Orders need attention',
-};
+const HEADERS: Record<string, string> = ALERT_TITLES;
 
 /** What needs the merchant's attention (GET /api/alerts), as BigDesign Messages; nothing when all is well. */
 export function AlertsList({ onShowOrders }: { onShowOrders?(): void }) {

@@ -78,6 +78,14 @@ export function Settings() {
           </Box>
         )}
       </Panel>
+      <Panel header="Alerts" description="Alerts that need you (Zoho to reconnect, orders held, the Zoho budget nearly spent, webhooks silent or unreadable) are shown on the Overview.">
+        <Checkbox
+          label="E-mail me alerts (to the store owner's e-mail, once per alert)"
+          checked={values.alerts.email}
+          onChange={(e) => update((d) => void (d.alerts.email = e.target.checked))}
+          data-testid="alerts-email"
+        />
+      </Panel>
       <Panel header="History">
         <Box style={{ maxWidth: 260 }}>
           <FormGroup><Input

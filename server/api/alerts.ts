@@ -1,18 +1,12 @@
 import { Router } from 'express';
+import type { AlertKind } from '../alerts/titles.js';
 import { OrderSync, Store, StoreSettings, WebhookReceipt, ZohoConnection } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { webhookBodyTemplates } from '../zoho/webhookTemplates.js';
 import { readUsage } from './usage.js';
 import { sessionOf } from './requireSession.js';
 
-export type AlertKind =
-  | 'zoho_needs_reconnect'
-  | 'zoho_budget_exhausted'
-  | 'zoho_budget_low'
-  | 'webhooks_silent'
-  | 'zoho_webhook_unreadable'
-  | 'orders_held'
-  | 'orders_edited';
+export type { AlertKind };
 
 export interface Alert {
   kind: AlertKind;

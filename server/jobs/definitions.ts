@@ -15,6 +15,7 @@ import { STOCK_FLUSH_JOB, STOCK_SWEEP_JOB, type StockFlushJobData } from '../syn
 import { handleBigCommerceInventoryEvent } from '../sync/stock/events.js';
 import { runStockFlushJob, sweepStockFlushes } from '../sync/stock/flush.js';
 import { handleZohoEvent, type ZohoEventData } from './zohoEvents.js';
+import { ALERT_EMAIL_JOB, sendAlertEmails } from '../alerts/email.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
@@ -72,6 +73,9 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
   }, { concurrency: 1 });
+  agenda.define(ALERT_EMAIL_JOB, async (job) => {
+    await sendAlertEmails(ctx, new Date(), () => job.touch());
+  }, { concurrency: 1 });
   agenda.define(PRUNE_JOB, async () => {
     await pruneHistory(ctx);
     await erasePersonalData(ctx);
@@ -82,5 +86,6 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await agenda.every('1 minute', SCHEDULER_TICK_JOB);
   await agenda.every('1 minute', STOCK_SWEEP_JOB);
+  await agenda.every('5 minutes', ALERT_EMAIL_JOB);
   await agenda.every('0 4 * * *', PRUNE_JOB, undefined, { timezone: 'UTC' });
 }

@@ -111,6 +111,12 @@ export const settingsSchema = z.object({
       schedule: scheduleSchema.default({ times: ['03:00'], timeZone: 'UTC' }),
     })
     .prefault({}),
+  alerts: z
+    .object({
+      /** Alerts that need the merchant are e-mailed to the store owner, once each (when the app has SMTP_URL and ALERT_FROM). */
+      email: z.boolean().default(true),
+    })
+    .prefault({}),
   history: z
     .object({
       keepRunsDays: z.number().int().min(1).max(365).default(90),

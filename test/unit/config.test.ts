@@ -29,8 +29,22 @@ describe('loadConfig', () => {
     ['PORT', 'eighty', /PORT /],
     ['MONGODB_URI', 'postgres://x', /MONGODB_URI expected a mongodb/],
     ['APP_URL', 'not a url', /APP_URL /],
+    ['SMTP_URL', 'https://mail.example.com', /SMTP_URL expected an smtp:\/\/ or smtps:\/\/ URL/],
+    ['ALERT_FROM', 'alerts at example.com', /ALERT_FROM expected an address/],
+    ['ALERT_PANEL_URL', 'the control panel', /ALERT_PANEL_URL expected a URL/],
   ])('rejects a malformed %s', (name, value, message) => {
     expect(() => loadConfig({ ...valid, [name]: value })).toThrow(message);
+  });
+
+  it('turns alert e-mails on with SMTP_URL and ALERT_FROM together', () => {
+    expect(loadConfig(valid).alertMail).toBeUndefined();
+    const smtp = { SMTP_URL: 'smtps://user:pass@smtp.example.com:465', ALERT_FROM: 'Zoho connector <alerts@example.com>' };
+    expect(loadConfig({ ...valid, ...smtp }).alertMail).toEqual({
+      smtpUrl: smtp.SMTP_URL,
+      from: smtp.ALERT_FROM,
+      panelUrl: 'https://store-{store_hash}.mybigcommerce.com/manage/marketplace/apps/my-apps',
+    });
+    expect(() => loadConfig({ ...valid, SMTP_URL: smtp.SMTP_URL })).toThrow(/^Configuration error: ALERT_FROM is required when SMTP_URL is set/);
   });
 
   it('takes the encryption key as base64 or as 64 hex digits', () => {

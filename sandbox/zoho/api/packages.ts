@@ -37,6 +37,20 @@ export function serializePackage(org: ZohoOrg, pkg: ZohoPackage) {
     shipment_status: shipment?.status ?? '',
     delivery_method: shipment?.delivery_method ?? '',
     tracking_number: shipment?.tracking_number ?? '',
+    // Where packages.yml documents a package's shipment (the list documents none of it).
+    ...(shipment
+      ? {
+          shipment_order: {
+            shipment_id: shipment.shipment_id,
+            shipment_number: shipment.shipment_number,
+            status: shipment.status,
+            tracking_number: shipment.tracking_number,
+            delivery_method: shipment.delivery_method,
+            carrier: shipment.delivery_method,
+            shipping_date: shipment.date,
+          },
+        }
+      : {}),
     ...customerSummary(org, so?.customer_id ?? ''),
     is_emailed: false,
     notes: pkg.notes,

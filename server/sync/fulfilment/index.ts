@@ -13,7 +13,7 @@ import { applyStatusMapping } from './orderStatus.js';
 import { bcTrackingNumber, trackingUpdate } from './plan.js';
 import { notOursNote, orderLinksFor, syncShipment, type FulfilmentServices } from './process.js';
 import { FulfilmentZohoReads } from './read.js';
-import type { OrderLinks, ZohoPackageSummary } from './types.js';
+import type { OrderLinks, ZohoPackage, ZohoPackageSummary } from './types.js';
 
 /**
  * The fulfilment poll, the safety net under Zoho's events: packages shipped since the last
@@ -59,23 +59,25 @@ async function pollStart(storeHash: string, trigger: Trigger, now: Date): Promis
   return since;
 }
 
-function collect(shipments: Map<string, PolledShipment>, row: ZohoPackageSummary): void {
-  const shipmentId = String(row.shipment_id ?? '');
-  if (!shipmentId) return;
+/** Groups a read package under the shipment order it documents (`package.shipment_order`). */
+function collect(shipments: Map<string, PolledShipment>, pkg: ZohoPackage): void {
+  const shipment = pkg.shipment_order;
+  const shipmentId = String(shipment?.shipment_id ?? '');
+  if (!shipment || !shipmentId) return;
   const known = shipments.get(shipmentId);
   if (known) {
-    known.packageIds.push(String(row.package_id));
+    known.packageIds.push(String(pkg.package_id));
     return;
   }
   shipments.set(shipmentId, {
     shipmentId,
-    shipmentNumber: row.shipment_number ?? '',
-    salesorderId: String(row.salesorder_id ?? ''),
-    salesorderNumber: row.salesorder_number ?? '',
-    packageIds: [String(row.package_id)],
-    status: row.shipment_status || row.status || '',
-    trackingNumber: row.tracking_number,
-    deliveryMethod: row.delivery_method,
+    shipmentNumber: shipment.shipment_number ?? '',
+    salesorderId: String(pkg.salesorder_id ?? ''),
+    salesorderNumber: pkg.salesorder_number ?? '',
+    packageIds: [String(pkg.package_id)],
+    status: shipment.status ?? '',
+    trackingNumber: shipment.tracking_number,
+    deliveryMethod: shipment.delivery_method || shipment.carrier,
   });
 }
 
@@ -104,17 +106,27 @@ export async function runFulfilment({ ctx, run, settings, reporter, heartbeat }:
   try {
     // Read: shipped packages since the cursor, grouped by shipment.
     const since = await pollStart(storeHash, run.trigger, startedAt);
-    const polled = new Map<string, PolledShipment>();
+    const rows: ZohoPackageSummary[] = [];
     for await (const page of zoho.shippedPackages(since)) {
-      for (const row of page) collect(polled, row);
+      rows.push(...page);
+      await heartbeat();
+    }
+    // Load once: the app's orders of these packages' sales orders.
+    const orders = await orderLinksFor(storeHash, rows.map((row) => String(row.salesorder_id ?? '')));
+    // The list documents neither a package's shipment nor its tracking (packages.yml): a package
+    // of the app's orders is read whole, one call each; others' packages cost nothing.
+    const polled = new Map<string, PolledShipment>();
+    for (const row of rows) {
+      if (!orders.has(String(row.salesorder_id ?? ''))) continue;
+      const shipped = await zoho.package(String(row.package_id));
+      if (shipped) collect(polled, shipped);
       await heartbeat();
     }
 
-    // Load once: the claims of these shipments and the app's orders of their sales orders.
+    // Load once: the claims of these shipments.
     const claims = new Map(
       (await ShipmentSync.find({ _id: { $in: [...polled.keys()].map((id) => shipmentSyncId(storeHash, id)) } }).lean<ShipmentSyncDoc[]>()).map((c) => [c.zohoShipmentId, c]),
     );
-    const orders = await orderLinksFor(storeHash, [...polled.values()].map((s) => s.salesorderId));
 
     // Plan: sales orders that are not the app's are noted once; unchanged shipments are only counted.
     const work: { shipment: PolledShipment; order: OrderLinks }[] = [];

@@ -49,8 +49,8 @@ export async function syncFulfilmentFromEvent(ctx: AppContext, storeHash: string
   } else if (module === 'package') {
     const pkg = await zoho.package(recordId);
     // Packed but not shipped yet (or deleted): nothing for BigCommerce until it ships.
-    if (!pkg?.shipment_id) return {};
-    shipmentIds = [String(pkg.shipment_id)];
+    if (!pkg?.shipment_order?.shipment_id) return {};
+    shipmentIds = [String(pkg.shipment_order.shipment_id)];
     packageIds = [recordId];
   } else {
     so = await zoho.salesOrder(recordId);

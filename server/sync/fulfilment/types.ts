@@ -8,23 +8,20 @@ export interface ZohoPackageLine {
   quantity?: number | string;
 }
 
-/** A row of `GET /packages`: a shipped package names its shipment and carries its tracking. */
+/** A row of `GET /packages`: packages.yml documents its sales order, not its shipment. */
 export interface ZohoPackageSummary {
   package_id: string;
   package_number?: string;
   salesorder_id?: string;
   salesorder_number?: string;
-  status?: string;
-  shipment_id?: string;
-  shipment_number?: string;
-  shipment_date?: string;
-  shipment_status?: string;
-  delivery_method?: string;
-  tracking_number?: string;
+  date?: string;
+  last_modified_time?: string;
 }
 
+/** `GET /packages/{id}`: the package with the shipment order that shipped it. */
 export interface ZohoPackage extends ZohoPackageSummary {
   line_items?: ZohoPackageLine[];
+  shipment_order?: { shipment_id?: string; shipment_number?: string; status?: string; tracking_number?: string; delivery_method?: string; carrier?: string };
 }
 
 export interface ZohoShipmentOrder {
@@ -51,7 +48,8 @@ export interface ZohoSalesOrderForFulfilment {
   shipment_status?: string;
   invoiced_status?: string;
   paid_status?: string;
-  packages?: (ZohoPackageSummary & { shipment_id?: string })[];
+  /** salesorders.yml documents each package's shipment and its status here (not on the package list). */
+  packages?: { package_id: string; status?: string; shipment_id?: string; shipment_status?: string }[];
 }
 
 /** A Zoho shipment as the flow works with it: its lines resolved to sales-order lines. */
