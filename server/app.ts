@@ -15,6 +15,7 @@ import { settingsRoutes } from './api/settings.js';
 import { stockRoutes } from './api/stock.js';
 import { syncRoutes } from './api/sync.js';
 import { usageRoutes } from './api/usage.js';
+import { usersRoutes } from './api/users.js';
 import { zohoRoutes } from './api/zoho.js';
 import { bigcommerceCallbacks } from './bigcommerce/callbacks.js';
 import { bigcommerceWebhookIntake } from './bigcommerce/webhookIntake.js';
@@ -71,6 +72,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: '100kb' }));
   api.use(requireSession(ctx.config.sessionSecret));
   api.use(sessionRoutes(ctx));
+  api.use(usersRoutes());
   api.use(zohoRoutes(ctx));
   api.use(settingsRoutes(ctx));
   api.use(syncRoutes(ctx));

@@ -5,6 +5,7 @@ import { ORDER_SYNC_STATUSES } from '../db/models/index.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
 import { findOrder, listOrders, retryOrder } from '../sync/orders/queries.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
+import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
 
 const listQuery = z.object({
@@ -36,7 +37,7 @@ export function ordersRoutes(ctx: AppContext): Router {
     res.json({ order });
   });
 
-  router.post('/orders/:id/retry', async (req, res) => {
+  router.post('/orders/:id/retry', requireManage, async (req, res) => {
     const { storeHash } = sessionOf(req);
     const orderId = parseOrderId(req.params.id);
     if (!(await isZohoConnected(storeHash))) throw new HttpError(409, 'zoho_not_connected', 'Connect Zoho Inventory before retrying orders.');

@@ -7,6 +7,7 @@ import { ACTIVE_RUN_STATUSES, FLOWS, RUN_STATUSES, type RunStatus } from '../syn
 import { retryOrder } from '../sync/orders/queries.js';
 import { requestRun } from '../sync/runs.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
+import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
 
 const PAGE = 50;
@@ -53,7 +54,7 @@ export function runsRoutes(ctx: AppContext): Router {
     res.json({ records: records.map(({ _id, runId: _runId, storeHash: _s, ...rest }) => ({ id: _id, ...rest })) });
   });
 
-  router.post('/runs/:id/retry', async (req, res) => {
+  router.post('/runs/:id/retry', requireManage, async (req, res) => {
     const result = await retryRun(ctx, sessionOf(req).storeHash, req.params.id);
     res.status(202).json(result);
   });

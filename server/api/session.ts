@@ -17,7 +17,7 @@ export function sessionRoutes(ctx: AppContext): Router {
     ]);
     res.json({
       store: { hash: session.storeHash, status: store?.status, installedAt: store?.installedAt, scope: store?.scope },
-      user: { id: session.userId, email: user?.email ?? '', role: session.role },
+      user: { id: session.userId, email: user?.email ?? '', role: session.role, canManage: session.canManage },
       connections: {
         bigcommerce: { status: store?.status === 'installed' ? 'connected' : 'disconnected' },
         zoho: await zohoConnectionSummary(session.storeHash),

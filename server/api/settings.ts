@@ -3,6 +3,7 @@ import { ENSURE_WEBHOOKS_JOB } from '../bigcommerce/webhooks.js';
 import type { AppContext } from '../context.js';
 import { getSettings, saveSettings } from '../settings/service.js';
 import { syncStoreSchedules } from '../sync/scheduler.js';
+import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
 
 /** `GET /api/settings` → the whole object; `PUT /api/settings` takes the whole object back. */
@@ -11,7 +12,7 @@ export function settingsRoutes(ctx: AppContext): Router {
   router.get('/settings', async (req, res) => {
     res.json(await getSettings(sessionOf(req).storeHash));
   });
-  router.put('/settings', async (req, res) => {
+  router.put('/settings', requireManage, async (req, res) => {
     const { storeHash } = sessionOf(req);
     const before = await getSettings(storeHash);
     const settings = await saveSettings(storeHash, req.body);

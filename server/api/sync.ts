@@ -5,6 +5,7 @@ import { HttpError, badRequest, notFound } from '../http/errors.js';
 import { PREVIEW_FLOWS, isFlow } from '../sync/flows.js';
 import { requestRun } from '../sync/runs.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
+import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
 
 const bodySchema = z.object({ dryRun: z.boolean().optional() }).strict().default({});
@@ -12,7 +13,7 @@ const bodySchema = z.object({ dryRun: z.boolean().optional() }).strict().default
 /** `POST /api/sync/:flow`: "Sync now" (or a dry-run preview); joins a run already under way. */
 export function syncRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.post('/sync/:flow', async (req, res) => {
+  router.post('/sync/:flow', requireManage, async (req, res) => {
     const { flow } = req.params;
     if (!isFlow(flow)) throw notFound('unknown_flow', `There is no flow named "${flow}".`);
     const body = bodySchema.safeParse(req.body ?? {});

@@ -13,6 +13,7 @@ import {
 } from '../zoho/connection.js';
 import { ZOHO_DATA_CENTER_IDS } from '../zoho/dataCenters.js';
 import { ZohoApiError, ZohoAuthError, ZohoBudgetExhausted, ZohoRateLimited } from '../zoho/errors.js';
+import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
 
 const connectQuery = z.object({ dc: z.enum(ZOHO_DATA_CENTER_IDS, { message: `dc must be one of ${ZOHO_DATA_CENTER_IDS.join(', ')}` }) });
@@ -20,7 +21,7 @@ const connectQuery = z.object({ dc: z.enum(ZOHO_DATA_CENTER_IDS, { message: `dc 
 const consentBody = z.record(z.string().max(64), z.string().max(2000)).refine((query) => Object.keys(query).length <= 20, 'Too many parameters.');
 const organizationBody = z.object({ organizationId: z.string().regex(/^\d{1,30}$/, 'organizationId must be a Zoho organization id') });
 
-/** The panel's Zoho routes (behind requireSession): connect, complete the consent, pick the organization, webhooks, disconnect. */
+/** The panel's Zoho routes (behind requireSession): connect, complete the consent, pick the organization, webhooks, disconnect; all but the reads need requireManage. */
 export function zohoRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -28,7 +29,7 @@ export function zohoRoutes(ctx: AppContext): Router {
     res.json(await zohoConnectionSummary(sessionOf(req).storeHash));
   });
 
-  router.get('/zoho/connect', async (req, res) => {
+  router.get('/zoho/connect', requireManage, async (req, res) => {
     const parsed = connectQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest('invalid_dc', parsed.error.issues[0]!.message);
     const session = sessionOf(req);
@@ -36,7 +37,7 @@ export function zohoRoutes(ctx: AppContext): Router {
   });
 
   // The consent's answer, handed over by the callback page to the panel that opened it.
-  router.post('/zoho/callback', async (req, res) => {
+  router.post('/zoho/callback', requireManage, async (req, res) => {
     const parsed = consentBody.safeParse(req.body);
     if (!parsed.success) throw badRequest('invalid_consent', 'Send the Zoho callback’s query as a JSON object of strings.');
     res.json(await completeZohoConnect(ctx, sessionOf(req), parsed.data));
@@ -47,17 +48,18 @@ export function zohoRoutes(ctx: AppContext): Router {
     res.json({ organizations });
   });
 
-  router.put('/zoho/organization', async (req, res) => {
+  router.put('/zoho/organization', requireManage, async (req, res) => {
     const parsed = organizationBody.safeParse(req.body);
     if (!parsed.success) throw badRequest('invalid_organization', parsed.error.issues[0]!.message);
     res.json(await callZoho(() => chooseZohoOrganization(ctx, sessionOf(req).storeHash, parsed.data.organizationId)));
   });
 
-  router.delete('/zoho/connection', async (req, res) => {
+  router.delete('/zoho/connection', requireManage, async (req, res) => {
     res.json(await disconnectZoho(ctx, sessionOf(req).storeHash));
   });
 
-  router.get('/zoho/webhook', async (req, res) => {
+  // Reveals the webhook secret.
+  router.get('/zoho/webhook', requireManage, async (req, res) => {
     res.json(await zohoWebhookSetup(ctx, sessionOf(req).storeHash));
   });
 

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { encryptSecret } from '../crypto.js';
 import { Store, StoreUser, User, storeUserId } from '../db/models/index.js';
 import { badRequest, forbidden } from '../http/errors.js';
+import { roleAtLoad, type StoreRole } from '../users/service.js';
 import { exchangeAuthCode } from './oauth.js';
 import type { SignedPayload } from './signedPayload.js';
 import { disconnectZoho } from '../zoho/connection.js';
@@ -44,9 +45,10 @@ export async function installStore(
   );
   await upsertUser(userId, token.user.email, token.user.username);
   const role = token.owner && String(token.owner.id) === userId ? 'owner' : 'admin';
+  // Whoever installs the app may manage it (the owner always may; an admin until the owner says otherwise).
   await StoreUser.updateOne(
     { _id: storeUserId(storeHash, userId) },
-    { $set: { storeHash, userId, role } },
+    { $set: { storeHash, userId, role, ...(role === 'admin' ? { canManage: true } : {}) } },
     { upsert: true },
   );
   ctx.logger.info({ storeHash, userId }, 'store installed');
@@ -54,20 +56,17 @@ export async function installStore(
   return { storeHash, userId };
 }
 
-/** Load: a verified payload for an installed store; users not seen before are provisioned. */
+/** Load: a verified payload for an installed store; users not seen before are provisioned, and every user's role is kept current. */
 export async function loadStore(ctx: AppContext, payload: SignedPayload): Promise<StoreSession> {
   await requireInstalled(payload.storeHash);
   const { storeHash, user } = payload;
   await upsertUser(user.id, user.email);
-  const existing = await StoreUser.findById(storeUserId(storeHash, user.id)).lean();
-  if (!existing) {
-    const role = payload.owner?.id === user.id ? 'owner' : 'user';
-    await StoreUser.updateOne(
-      { _id: storeUserId(storeHash, user.id) },
-      { $setOnInsert: { storeHash, userId: user.id, role } },
-      { upsert: true },
-    );
-    ctx.logger.info({ storeHash, userId: user.id }, 'store user provisioned at load');
+  const existing = await StoreUser.findById(storeUserId(storeHash, user.id), { role: 1 }).lean();
+  const role = roleAtLoad(user.id, payload.owner?.id, existing?.role as StoreRole | undefined);
+  if (existing?.role !== role) {
+    // The store's owner can change in BigCommerce: the role follows at the next load.
+    await StoreUser.updateOne({ _id: storeUserId(storeHash, user.id) }, { $set: { storeHash, userId: user.id, role } }, { upsert: true });
+    ctx.logger.info({ storeHash, userId: user.id, role, was: existing?.role }, existing ? 'store user role changed at load' : 'store user provisioned at load');
   }
   // Every load repairs the store's webhooks (one listing call when nothing is wrong).
   await ensureWebhooksOrRetryLater(ctx, storeHash);

@@ -11,7 +11,10 @@ const storeUserSchema = new Schema(
     _id: { type: String, required: true },
     storeHash: { type: String, required: true },
     userId: { type: String, required: true },
+    /** From BigCommerce, kept current at every load: the store's owner, the admin who installed the app, or another user. */
     role: { type: String, enum: ['owner', 'admin', 'user'], required: true },
+    /** The owner lets this user manage the app (the owner always may: users/service.ts). */
+    canManage: { type: Boolean, default: false },
   },
   { timestamps: true, versionKey: false },
 );
