@@ -6,11 +6,14 @@ import { Activity } from './pages/Activity.js';
 import { Onboarding } from './pages/Onboarding.js';
 import { Overview } from './pages/Overview.js';
 import { Settings } from './pages/Settings.js';
+import { Users } from './pages/Users.js';
+import { CanManageContext, ReadOnlyNotice } from './permissions.js';
 
 const TABS = [
   { id: 'overview', title: 'Overview' },
   { id: 'settings', title: 'Settings' },
   { id: 'activity', title: 'Activity' },
+  { id: 'users', title: 'Users' },
 ];
 
 export function App({ hasSession }: { hasSession: boolean }) {
@@ -26,7 +29,8 @@ export function App({ hasSession }: { hasSession: boolean }) {
     (async () => {
       const info = await api<SessionInfo>('/session');
       setSession(info);
-      setOnboarding(await needsOnboarding(info).catch(() => false));
+      // The setup guide is for those who may set the app up; others go straight to what there is to see.
+      setOnboarding(info.user.canManage ? await needsOnboarding(info).catch(() => false) : false);
     })().catch((e: unknown) => setError(e instanceof ApiError ? e.message : 'The app could not reach its server.'));
   }, [hasSession]);
 
@@ -43,40 +47,45 @@ export function App({ hasSession }: { hasSession: boolean }) {
     void finishOnboarding();
   };
 
+  const canManage = session?.user.canManage ?? false;
   return (
-    <Box padding={{ mobile: 'medium', tablet: 'xLarge' }} backgroundColor="secondary10" style={{ minHeight: '100vh' }}>
-      <Flex justifyContent="space-between" alignItems="flex-start" marginBottom="medium" flexWrap="wrap" flexGap="1rem">
-        <Box>
-          <H1 marginBottom="xxSmall">Zoho Inventory connector</H1>
-          <Text color="secondary60" marginBottom="none">
-            Products, price lists and stock from Zoho Inventory; orders and invoices back to Zoho.
-          </Text>
-          {session && (
+    <CanManageContext.Provider value={canManage}>
+      <Box padding={{ mobile: 'medium', tablet: 'xLarge' }} backgroundColor="secondary10" style={{ minHeight: '100vh' }}>
+        <Flex justifyContent="space-between" alignItems="flex-start" marginBottom="medium" flexWrap="wrap" flexGap="1rem">
+          <Box>
+            <H1 marginBottom="xxSmall">Zoho Inventory connector</H1>
             <Text color="secondary60" marginBottom="none">
-              Store <strong data-testid="store-hash">{session.store.hash}</strong> · signed in as{' '}
-              <span data-testid="user-email">{session.user.email || `user ${session.user.id}`}</span>
+              Products, price lists and stock from Zoho Inventory; orders and invoices back to Zoho.
             </Text>
-          )}
-        </Box>
-        {session && onboarding === false && (
-          <Button variant="secondary" onClick={() => setOnboarding(true)} data-testid="open-setup">
-            Setup guide
-          </Button>
-        )}
-      </Flex>
-      {error && <Message type="error" messages={[{ text: error }]} marginBottom="medium" />}
-      {!error && (!session || onboarding === null) && <ProgressCircle size="large" />}
-      {session && onboarding === true && <Onboarding zoho={session.connections.zoho} onDone={() => void finishOnboarding()} onSkip={skipOnboarding} />}
-      {session && onboarding === false && (
-        <>
-          <Tabs activeTab={tab} items={TABS} onTabClick={setTab} aria-label="Sections" />
-          <Box marginTop="large">
-            {tab === 'overview' && <Overview session={session} onShowOrders={() => setTab('activity')} />}
-            {tab === 'settings' && <Settings />}
-            {tab === 'activity' && <Activity />}
+            {session && (
+              <Text color="secondary60" marginBottom="none">
+                Store <strong data-testid="store-hash">{session.store.hash}</strong> · signed in as{' '}
+                <span data-testid="user-email">{session.user.email || `user ${session.user.id}`}</span>
+              </Text>
+            )}
           </Box>
-        </>
-      )}
-    </Box>
+          {session && onboarding === false && canManage && (
+            <Button variant="secondary" onClick={() => setOnboarding(true)} data-testid="open-setup">
+              Setup guide
+            </Button>
+          )}
+        </Flex>
+        {error && <Message type="error" messages={[{ text: error }]} marginBottom="medium" />}
+        {session && !canManage && <ReadOnlyNotice />}
+        {!error && (!session || onboarding === null) && <ProgressCircle size="large" />}
+        {session && onboarding === true && <Onboarding zoho={session.connections.zoho} onDone={() => void finishOnboarding()} onSkip={skipOnboarding} />}
+        {session && onboarding === false && (
+          <>
+            <Tabs activeTab={tab} items={TABS} onTabClick={setTab} aria-label="Sections" />
+            <Box marginTop="large">
+              {tab === 'overview' && <Overview session={session} onShowOrders={() => setTab('activity')} />}
+              {tab === 'settings' && <Settings />}
+              {tab === 'activity' && <Activity />}
+              {tab === 'users' && <Users isOwner={session.user.role === 'owner'} />}
+            </Box>
+          </>
+        )}
+      </Box>
+    </CanManageContext.Provider>
   );
 }

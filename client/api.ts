@@ -50,8 +50,16 @@ async function refreshSession(): Promise<void> {
 
 export interface SessionInfo {
   store: { hash: string; status: string; installedAt?: string };
-  user: { id: string; email: string; role: string };
+  user: { id: string; email: string; role: string; canManage: boolean };
   connections: { bigcommerce: { status: string }; zoho: ZohoConnectionInfo };
+}
+
+/** GET /api/users: the store's users and who may manage the app (the owner changes it with PUT /api/users/:id). */
+export interface StoreUserInfo {
+  id: string;
+  email: string;
+  role: 'owner' | 'admin' | 'user';
+  canManage: boolean;
 }
 
 /** GET /api/zoho/connection (also in the session): connected, needs_reconnect, pending_organization or not_connected. */

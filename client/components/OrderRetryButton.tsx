@@ -1,6 +1,7 @@
 import { Button } from '@bigcommerce/big-design';
 import { useState } from 'react';
 import { api, errorText } from '../api.js';
+import { useCanManage } from '../permissions.js';
 
 export type Notice = { type: 'success' | 'error'; text: string };
 
@@ -10,6 +11,7 @@ export type Notice = { type: 'success' | 'error'; text: string };
  */
 export function OrderRetryButton({ orderId, queued, onQueued, onNotice }: { orderId: number; queued: boolean; onQueued(orderId: number): void; onNotice(notice: Notice): void }) {
   const [busy, setBusy] = useState(false);
+  const canManage = useCanManage();
   const retry = async () => {
     setBusy(true);
     try {
@@ -23,7 +25,7 @@ export function OrderRetryButton({ orderId, queued, onQueued, onNotice }: { orde
     }
   };
   return (
-    <Button variant="secondary" isLoading={busy} disabled={queued} onClick={() => void retry()} data-testid={`retry-order-${orderId}`}>
+    <Button variant="secondary" isLoading={busy} disabled={queued || !canManage} onClick={() => void retry()} data-testid={`retry-order-${orderId}`}>
       {queued ? 'Queued' : 'Retry'}
     </Button>
   );

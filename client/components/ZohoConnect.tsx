@@ -2,6 +2,7 @@ import { Box, Button, Flex, Message, Select, Text } from '@bigcommerce/big-desig
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ZOHO_DATA_CENTER_IDS, ZOHO_DATA_CENTERS, type ZohoDataCenter } from '../../server/zoho/dataCenters.js';
 import { api, ApiError, type ZohoConnectionInfo, type ZohoOrganizationInfo } from '../api.js';
+import { useCanManage } from '../permissions.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 
 type Notice = { type: 'success' | 'error' | 'warning'; text: string } | null;
@@ -28,6 +29,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
   const [organizations, setOrganizations] = useState<ZohoOrganizationInfo[] | null>(null);
   const [organizationId, setOrganizationId] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const canManage = useCanManage();
   const [notice, setNotice] = useState<Notice>(null);
   const popupWatch = useRef<number | undefined>(undefined);
   const popupRef = useRef<Window | null>(null);
@@ -83,7 +85,8 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
   }, [refresh, complete]);
 
   useEffect(() => {
-    if (connection.status !== 'pending_organization') return;
+    // Listing the organizations is for choosing one, which only those who manage the app do.
+    if (connection.status !== 'pending_organization' || !canManage) return;
     api<{ organizations: ZohoOrganizationInfo[] }>('/zoho/organizations').then(
       ({ organizations: list }) => {
         setOrganizations(list);
@@ -91,7 +94,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
       },
       (e: unknown) => setNotice({ type: 'error', text: errorText(e, 'Could not list your Zoho organizations.') }),
     );
-  }, [connection.status]);
+  }, [connection.status, canManage]);
 
   const connect = async () => {
     setNotice(null);
@@ -176,7 +179,7 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
               options={ZOHO_DATA_CENTER_IDS.map((id) => ({ value: id, content: ZOHO_DATA_CENTERS[id].label }))}
             />
           </Box>
-          <Button onClick={() => void connect()} disabled={busy} data-testid="zoho-connect-button">
+          <Button onClick={() => void connect()} disabled={busy || !canManage} data-testid="zoho-connect-button">
             {status === 'needs_reconnect' ? 'Reconnect' : 'Connect Zoho Inventory'}
           </Button>
         </Flex>
@@ -191,13 +194,13 @@ export function ZohoConnect({ initial, onChange }: { initial: ZohoConnectionInfo
               options={organizations.map((o) => ({ value: o.organizationId, content: `${o.name} (${[o.planName || o.plan, contactOf(o)].filter(Boolean).join(', ')})` }))}
             />
           </Box>
-          <Button onClick={() => void choose()} disabled={busy || !organizationId} data-testid="zoho-choose-organization">
+          <Button onClick={() => void choose()} disabled={busy || !organizationId || !canManage} data-testid="zoho-choose-organization">
             Use this organization
           </Button>
         </Flex>
       )}
       {status !== 'not_connected' && (
-        <Button variant="subtle" actionType="destructive" onClick={() => void disconnect()} disabled={busy} marginTop="small">
+        <Button variant="subtle" actionType="destructive" onClick={() => void disconnect()} disabled={busy || !canManage} marginTop="small" data-testid="zoho-disconnect">
           Disconnect
         </Button>
       )}

@@ -1,6 +1,7 @@
 import { Box, Button, H3, Message, Table, Text } from '@bigcommerce/big-design';
 import { useState } from 'react';
 import { api, errorText } from '../api.js';
+import { useCanManage } from '../permissions.js';
 
 interface WebhookSetup {
   url: string;
@@ -16,6 +17,7 @@ interface WebhookSetup {
 export function ZohoWebhookSetup() {
   const [setup, setSetup] = useState<WebhookSetup | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const canManage = useCanManage();
   const show = async () => {
     setError(null);
     try {
@@ -29,8 +31,14 @@ export function ZohoWebhookSetup() {
       <Message
         type="info"
         header="Real time needs workflow rules in Zoho Inventory"
-        messages={[{ text: 'In Zoho Inventory, add a workflow rule per record type below (Settings → Automation → Workflow rules) whose action is a webhook with this URL, header and body.' }]}
-        actions={setup ? undefined : [{ text: 'Show the webhook set-up', onClick: () => void show() }]}
+        messages={[
+          {
+            text: canManage
+              ? 'In Zoho Inventory, add a workflow rule per record type below (Settings → Automation → Workflow rules) whose action is a webhook with this URL, header and body.'
+              : 'Someone who manages the app sets these up in Zoho Inventory (Settings → Automation → Workflow rules): the set-up holds the webhook secret, so only they can see it.',
+          },
+        ]}
+        actions={setup || !canManage ? undefined : [{ text: 'Show the webhook set-up', onClick: () => void show() }]}
         marginBottom="small"
       />
       {error && <Message type="error" messages={[{ text: error }]} marginBottom="small" />}

@@ -4,6 +4,7 @@ import { api, errorText, type ScheduleInfo } from '../api.js';
 import { RunStatusBadge } from '../components/RunStatusBadge.js';
 import { FLOW_LABELS, PREVIEW_FLOWS, countsText, durationOf, formatTime, formatUpcoming, isActive, type Run } from '../flows.js';
 import { usePolling } from '../hooks/usePolling.js';
+import { useCanManage } from '../permissions.js';
 
 const RUNS_POLL_MS = 3_000;
 const SCHEDULES_POLL_MS = 15_000;
@@ -19,6 +20,7 @@ export function FlowsOverview() {
   const runs = usePolling<{ runs: Run[] }>('/runs', RUNS_POLL_MS);
   const schedules = usePolling<Schedules>('/schedules', SCHEDULES_POLL_MS);
   const [error, setError] = useState<string | null>(null);
+  const canManage = useCanManage();
 
   const syncNow = async (flow: string, dryRun = false) => {
     setError(null);
@@ -92,11 +94,11 @@ export function FlowsOverview() {
                 <Flex flexGap="0.5rem" justifyContent="flex-end">
                   {PREVIEW_FLOWS.has(flow) && (
                     // What the flow would write, recorded as a run in Activity; nothing is written.
-                    <Button variant="subtle" disabled={busy} onClick={() => void syncNow(flow, true)} data-testid={`flow-preview-${flow}`}>
+                    <Button variant="subtle" disabled={busy || !canManage} onClick={() => void syncNow(flow, true)} data-testid={`flow-preview-${flow}`}>
                       Preview
                     </Button>
                   )}
-                  <Button variant="secondary" isLoading={busy} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
+                  <Button variant="secondary" isLoading={busy} disabled={!canManage} onClick={() => void syncNow(flow)} data-testid={`sync-${flow}`}>
                     Sync now
                   </Button>
                 </Flex>

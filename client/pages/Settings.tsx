@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { settingsSchema, type Settings as SettingsValues } from '../../server/settings/schema.js';
 import { api, ApiError } from '../api.js';
 import { FLOW_LABELS } from '../flows.js';
+import { READ_ONLY_TEXT, useCanManage } from '../permissions.js';
 import { FulfilmentSection } from './settings/FulfilmentSection.js';
 import { OrdersSection } from './settings/OrdersSection.js';
 import { PricelistsSection } from './settings/PricelistsSection.js';
@@ -27,6 +28,7 @@ export function Settings() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  const canManage = useCanManage();
 
   useEffect(() => {
     api<SettingsValues>('/settings').then(setValues, () => setNotice({ type: 'error', text: 'Could not load the settings.' }));
@@ -108,9 +110,9 @@ export function Settings() {
         {notice && <Message type={notice.type} messages={[{ text: notice.text }]} marginBottom="small" />}
         <Flex justifyContent="space-between" alignItems="center">
           <Text marginBottom="none" color={Object.keys(errors).length ? 'danger' : 'secondary60'}>
-            {Object.keys(errors).length ? `${Object.keys(errors).length} field${Object.keys(errors).length === 1 ? '' : 's'} to fix` : 'Changes apply from the next run.'}
+            {!canManage ? READ_ONLY_TEXT : Object.keys(errors).length ? `${Object.keys(errors).length} field${Object.keys(errors).length === 1 ? '' : 's'} to fix` : 'Changes apply from the next run.'}
           </Text>
-          <Button onClick={() => void save()} disabled={Object.keys(errors).length > 0} isLoading={saving} data-testid="save-settings">
+          <Button onClick={() => void save()} disabled={Object.keys(errors).length > 0 || !canManage} isLoading={saving} data-testid="save-settings">
             Save
           </Button>
         </Flex>

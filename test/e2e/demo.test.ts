@@ -55,12 +55,45 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     await page.close();
   });
 
-  it('lets a second user of the store open the app', async () => {
+  it('lets a second user of the store open the app, read-only until the owner lets them manage it', async () => {
     const staff = demo.bigcommerce.state.defaultStore.users[1]!;
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(`${demo.controlPanelUrl}?user=${staff.id}`);
     const frame = page.frameLocator('#app-frame');
     await expect.poll(() => frame.locator('[data-testid="user-email"]').textContent({ timeout: 20_000 })).toBe(staff.email);
+    // No setup guide for them: the overview, with what they may not do disabled and why.
+    await frame.getByTestId('flows-panel').waitFor({ timeout: 20_000 });
+    expect(await frame.getByTestId('read-only-notice').textContent()).toMatch(/Only the store owner, or a user the owner lets manage the app/);
+    expect(await frame.getByTestId('zoho-connect-button').isDisabled()).toBe(true);
+    expect(await frame.getByTestId('sync-products').isDisabled()).toBe(true);
+    expect(await frame.getByTestId('flow-preview-products').isDisabled()).toBe(true);
+    expect(await frame.getByTestId('open-setup').count()).toBe(0);
+    await frame.getByRole('tab', { name: 'Settings' }).click();
+    await frame.getByTestId('settings').waitFor({ timeout: 10_000 });
+    expect(await frame.getByTestId('save-settings').isDisabled()).toBe(true);
+    await frame.getByRole('tab', { name: 'Users' }).click();
+    await frame.getByTestId('users-panel').waitFor({ timeout: 10_000 });
+    expect(await frame.getByTestId(`can-manage-${staff.id}`).isDisabled()).toBe(true);
+    await shot(page, 'read-only-user');
+
+    // The owner lets them manage the app from the Users tab; their next load can.
+    const owner = await browser.newPage();
+    await owner.goto(demo.controlPanelUrl);
+    const ownerFrame = owner.frameLocator('#app-frame');
+    await ownerFrame.getByTestId('onboarding').waitFor({ timeout: 20_000 });
+    await ownerFrame.getByTestId('onboarding-skip').click();
+    await ownerFrame.getByRole('tab', { name: 'Users' }).click();
+    const granted = owner.waitForResponse((r) => r.url().endsWith(`/api/users/${staff.id}`) && r.request().method() === 'PUT');
+    // BigDesign's checkbox input is visually hidden: the merchant clicks its box (a label for it).
+    const box = await ownerFrame.getByTestId(`can-manage-${staff.id}`).getAttribute('id', { timeout: 10_000 });
+    await ownerFrame.locator(`label[for="${box}"]`).first().click();
+    expect((await granted).status()).toBe(200);
+    await owner.close();
+    await page.reload();
+    // Zoho is not connected yet: now theirs to set up.
+    await frame.getByTestId('onboarding').waitFor({ timeout: 20_000 });
+    expect(await frame.getByTestId('read-only-notice').count()).toBe(0);
+    expect(await frame.getByTestId('zoho-connect-button').isDisabled()).toBe(false);
     await page.close();
   });
 

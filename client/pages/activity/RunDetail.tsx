@@ -5,6 +5,7 @@ import { PlanTable } from '../../components/PlanTable.js';
 import { RunStatusBadge } from '../../components/RunStatusBadge.js';
 import { FLOW_LABELS, canRetry, countsText, durationOf, formatTime, isActive } from '../../flows.js';
 import { useRun, useRunRecords } from '../../hooks/useRun.js';
+import { useCanManage } from '../../permissions.js';
 
 type RetryAnswer = { id: string; joined: boolean } | { orders: number[] };
 
@@ -14,6 +15,7 @@ export function RunDetail({ runId, onBack, onOpenRun }: { runId: string; onBack(
   const records = useRunRecords(run);
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const canManage = useCanManage();
 
   const retry = async () => {
     setBusy(true);
@@ -52,7 +54,7 @@ export function RunDetail({ runId, onBack, onOpenRun }: { runId: string; onBack(
           Back to all runs
         </Button>
         {canRetry(run) && (
-          <Button onClick={() => void retry()} isLoading={busy} data-testid="retry-run">
+          <Button onClick={() => void retry()} isLoading={busy} disabled={!canManage} data-testid="retry-run">
             {run.flow === 'orders' ? 'Retry failed orders' : 'Retry failed records'}
           </Button>
         )}
