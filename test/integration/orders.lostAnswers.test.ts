@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RunRecord } from '../../server/db/models/index.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
+import { configureOrderProcessing } from '../../server/sync/orders/options.js';
 import { configureZohoRuntime } from '../../server/zoho/runtime.js';
 import { createInvoice } from '../../sandbox/zoho/api/invoices.js';
-import { orderState, placeOrder, startOrdersWorld, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
+import { FAST_ORDERS, orderState, placeOrder, startOrdersWorld, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
 
 /**
  * Zoho does the work and the answer is lost (the connection reset, or no answer before the
@@ -56,6 +57,21 @@ describe.each([
       invoiceId: zoho.invoices[0]!.invoice_id,
       paymentId: zoho.payments[0]!.payment_id,
     });
+  });
+});
+
+describe('the contact claim is renewed while its holder works', () => {
+  afterEach(() => configureOrderProcessing(FAST_ORDERS));
+
+  it('two first orders of one new customer while Zoho is slower than the claim’s lease: one contact', async () => {
+    configureOrderProcessing({ ...FAST_ORDERS, leaseMs: 300 });
+    world.h.zoho!.faults.set({ latencyMs: 700 });
+    const email = 'slow-contact@example.com';
+    const orders = [placeOrder(world, { email }), placeOrder(world, { email })];
+    await Promise.all(orders.map((o) => settle(o.id)));
+    world.h.zoho!.faults.clear();
+    expect(zohoRecords(world.org, orders[0]!.id, email).contacts).toHaveLength(1);
+    for (const o of orders) expect(zohoRecords(world.org, o.id, email).invoices).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { ContactClaim, contactClaimId, type ContactClaimDoc } from '../../db/models/index.js';
+import { claimLease, takeLease, type Lease, type LeaseKind } from '../lease.js';
 import { ZohoApiError } from '../../zoho/errors.js';
 import { ContactBusyError } from './failures.js';
 import { contactDetailsHash, contactUpdateBody, disambiguatedContactName, newContactBody, type ContactDetails } from './mapping.js';
@@ -23,6 +24,15 @@ const termsOf = (contact: ZohoContactSummary): Pick<ResolvedContact, 'paymentTer
     ...(contact.payment_terms !== undefined && contact.payment_terms !== '' && Number.isFinite(days) ? { paymentTerms: days } : {}),
     ...(contact.payment_terms_label ? { paymentTermsLabel: contact.payment_terms_label } : {}),
   };
+};
+
+/** A claim without a contact is held by the worker finding or creating it, under a lease. */
+const CONTACT_CLAIM_LEASE: LeaseKind = {
+  name: 'contact claim',
+  model: ContactClaim,
+  ownerField: 'ownerId',
+  untilField: 'ownerUntil',
+  leaseMs: () => orderProcessing.leaseMs,
 };
 
 const fromClaim = (claim: ContactClaimDoc): ResolvedContact => ({
@@ -51,36 +61,28 @@ export async function ensureContact(storeHash: string, details: ContactDetails, 
       if (verified) return verified;
       continue;
     }
-    if (!claim) {
-      const claimed = await ContactClaim.create({ _id, storeHash, email: details.email, ownerId, ownerUntil: new Date(now.getTime() + orderProcessing.leaseMs), claimedAt: now }).then(
-        () => true,
-        (error: unknown) => {
-          if ((error as { code?: number }).code !== 11000) throw error;
-          return false; // someone else claimed it a moment ago: read theirs
-        },
-      );
-      if (claimed) return findOrCreate(_id, details, hash, zoho, ownerId);
-      continue;
-    }
-    if (claim.ownerId === ownerId || !claim.ownerUntil || claim.ownerUntil.getTime() < now.getTime()) {
-      // Its owner died (or it is ours from an attempt that failed): take it over, once.
-      const taken = await ContactClaim.updateOne(
-        { _id, contactId: { $exists: false }, ownerId: claim.ownerId ?? { $exists: false }, ownerUntil: claim.ownerUntil ?? { $exists: false } },
-        { $set: { ownerId, ownerUntil: new Date(now.getTime() + orderProcessing.leaseMs) } },
-      );
-      if (taken.modifiedCount === 1) return findOrCreate(_id, details, hash, zoho, ownerId);
-      continue;
-    }
+    // No claim yet: insert it holding its lease. A claim without a contact whose holder died
+    // (or that is ours from an attempt that failed): take its lease over.
+    const lease = claim
+      ? await takeLease(CONTACT_CLAIM_LEASE, _id, ownerId, { contactId: { $exists: false } })
+      : await claimLease(CONTACT_CLAIM_LEASE, _id, ownerId, { storeHash, email: details.email, claimedAt: now });
+    if (lease) return findOrCreate(lease, details, hash, zoho);
     if (Date.now() >= giveUpAt) throw new ContactBusyError(`Another order of ${details.email} is creating the customer in Zoho; this one follows shortly.`);
     await sleep(orderProcessing.contactPollMs);
   }
 }
 
-/** We own the claim and there is no contact id yet: look Zoho up by e-mail, then update or create. */
-async function findOrCreate(_id: string, details: ContactDetails, hash: string, zoho: OrderZohoCalls, ownerId: string, known?: ZohoContactSummary[]): Promise<ResolvedContact> {
+/**
+ * We hold the claim's lease and there is no contact id yet: look Zoho up by e-mail, then update
+ * or create. The lease is renewed while Zoho is asked (a few slow calls can outlast it) and
+ * checked right before each write; the contact id is recorded only while it is still ours.
+ */
+async function findOrCreate(lease: Lease, details: ContactDetails, hash: string, zoho: OrderZohoCalls, known?: ZohoContactSummary[]): Promise<ResolvedContact> {
+  lease.keepAlive();
   try {
     const [existing] = known ?? (await zoho.findContactsByEmail(details.email));
     let contact: ZohoContactSummary;
+    await lease.check();
     if (existing) {
       contact = { ...existing, ...(await zoho.updateContact(existing.contact_id, contactUpdateBody(details, existing.contact_name))) };
     } else {
@@ -88,15 +90,17 @@ async function findOrCreate(_id: string, details: ContactDetails, hash: string, 
         contact = await zoho.createContact(newContactBody(details));
       } catch (error) {
         if (!(error instanceof ZohoApiError) || error.code !== CONTACT_NAME_TAKEN) throw error;
+        await lease.check();
         contact = await zoho.createContact(newContactBody(details, disambiguatedContactName(details)));
       }
     }
     const resolved = { contactId: contact.contact_id, ...termsOf(existing ?? contact), ...termsOf(contact) };
-    await record(_id, resolved, hash, contact.contact_name);
+    await lease.write(recordUpdate(resolved, hash, contact.contact_name));
+    lease.abandon();
     return resolved;
   } catch (error) {
     // Let the next order (or our retry) take over at once instead of waiting out the lease.
-    await ContactClaim.updateOne({ _id, ownerId, contactId: { $exists: false } }, { $set: { ownerUntil: new Date(0) } }).catch(() => undefined);
+    await lease.release().catch(() => undefined);
     throw error;
   }
 }
@@ -110,31 +114,29 @@ async function verify(claim: ContactClaimDoc, details: ContactDetails, hash: str
   const found = await zoho.findContactsByEmail(details.email);
   const current = found.find((c) => c.contact_id === claim.contactId);
   if (!current) {
-    const reset = await ContactClaim.updateOne(
-      { _id: claim._id, contactId: claim.contactId },
-      { $unset: { contactId: 1, detailsHash: 1, verifiedAt: 1 }, $set: { ownerId, ownerUntil: new Date(Date.now() + orderProcessing.leaseMs) } },
-    );
-    return reset.modifiedCount === 1 ? findOrCreate(claim._id, details, hash, zoho, ownerId, found) : undefined;
+    // Deleted in Zoho: take the claim's lease while it still names that contact, and forget it.
+    const lease = await takeLease(CONTACT_CLAIM_LEASE, claim._id, ownerId, { contactId: claim.contactId });
+    if (!lease) return undefined;
+    await lease.write({ $unset: { contactId: 1, detailsHash: 1, verifiedAt: 1 } });
+    return findOrCreate(lease, details, hash, zoho, found);
   }
   const contact = claim.detailsHash === hash ? current : { ...current, ...(await zoho.updateContact(current.contact_id, contactUpdateBody(details, current.contact_name))) };
   const resolved = { contactId: current.contact_id, ...termsOf(current), ...termsOf(contact) };
-  await record(claim._id, resolved, hash, contact.contact_name);
+  await ContactClaim.updateOne({ _id: claim._id, contactId: claim.contactId }, recordUpdate(resolved, hash, contact.contact_name));
   return resolved;
 }
 
-async function record(_id: string, contact: ResolvedContact, hash: string, contactName: string | undefined): Promise<void> {
-  await ContactClaim.updateOne(
-    { _id },
-    {
-      $set: {
-        contactId: contact.contactId,
-        detailsHash: hash,
-        verifiedAt: new Date(),
-        ...(contactName ? { contactName } : {}),
-        ...(contact.paymentTerms !== undefined ? { paymentTerms: contact.paymentTerms } : {}),
-        ...(contact.paymentTermsLabel ? { paymentTermsLabel: contact.paymentTermsLabel } : {}),
-      },
-      $unset: { ownerId: 1, ownerUntil: 1 },
+/** The contact recorded on the claim, and the claim's lease let go. */
+function recordUpdate(contact: ResolvedContact, hash: string, contactName: string | undefined) {
+  return {
+    $set: {
+      contactId: contact.contactId,
+      detailsHash: hash,
+      verifiedAt: new Date(),
+      ...(contactName ? { contactName } : {}),
+      ...(contact.paymentTerms !== undefined ? { paymentTerms: contact.paymentTerms } : {}),
+      ...(contact.paymentTermsLabel ? { paymentTermsLabel: contact.paymentTermsLabel } : {}),
     },
-  );
+    $unset: { ownerId: 1, ownerUntil: 1 },
+  };
 }

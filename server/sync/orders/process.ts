@@ -14,7 +14,8 @@ import { passCrashPoint } from './crashPoints.js';
 import { decide, type Decision, type DecisionInput, type KnownOrder } from './decide.js';
 import { classifyFailure, nextAttemptAt, OrderConflictError } from './failures.js';
 import { forgetItems, resolveItemsBySku } from './items.js';
-import { claimOrder, releaseOrder, renewLease } from './lease.js';
+import { LeaseLost, leaseOptions, type Lease } from '../lease.js';
+import { claimOrder } from './lease.js';
 import {
   amountDifferences,
   contactDetails,
@@ -32,7 +33,6 @@ import {
   type LinePlan,
   type MappedLine,
 } from './mapping.js';
-import { orderProcessing } from './options.js';
 import { creditRefunds } from './refundStep.js';
 import { scheduleRetry } from './retryScheduler.js';
 import type { OrderSnapshot, ZohoLine, ZohoSalesOrder } from './types.js';
@@ -112,33 +112,39 @@ export async function processOrder(ctx: AppContext, request: ProcessRequest, ser
     // The holder looks again before letting go (recheck). Should it have died instead, this
     // check comes once its lease has lapsed.
     const holder = await OrderSync.findById(_id, { leaseUntil: 1 }).lean();
-    const at = new Date(Math.max(Date.now(), holder?.leaseUntil?.getTime() ?? 0) + 1_000);
+    const at = new Date(Math.max(Date.now(), (holder?.leaseUntil?.getTime() ?? 0) + leaseOptions.clockSkewMs) + 1_000);
     await scheduleRetry(at, { storeHash, orderId }).catch(() => undefined);
     return result('busy', { operation: 'unchanged', reason: 'Another worker is processing this order; it will look again.' });
   }
-  const heartbeat = setInterval(() => void renewLease(_id, owner).catch(() => undefined), Math.max(1_000, orderProcessing.leaseMs / 3));
-  heartbeat.unref();
+  const { lease } = claimed;
+  lease.keepAlive();
 
   let zohoCalls = 0;
   let last: AttemptResult | undefined;
   try {
     for (;;) {
-      const attempt = new OrderAttempt(ctx, request, services, owner, priority, importFrom);
+      const attempt = new OrderAttempt(ctx, request, services, lease, priority, importFrom);
       let pass: AttemptResult;
       try {
-        pass = await attempt.run(order ?? undefined);
+        try {
+          pass = await attempt.run(order ?? undefined);
+        } catch (error) {
+          pass = await attempt.fail(error);
+        }
       } catch (error) {
-        pass = await attempt.fail(error);
+        // The lease lapsed and another worker has the order: it carries on from what was saved.
+        if (!(error instanceof LeaseLost)) throw error;
+        return result('busy', { operation: 'unchanged', reason: 'Another worker took this order over; it carries on from here.' }, zohoCalls + attempt.zohoCalls);
       }
       zohoCalls += attempt.zohoCalls;
       // A second look that found nothing new does not hide what the first one did.
       if (!last || pass.status !== 'unchanged') last = pass;
       order = undefined;
       // Another event arrived while we worked: read the order again before letting go.
-      if ((await releaseOrder(_id, owner)) !== 'recheck') return result(last.status, last.outcome, zohoCalls);
+      if ((await lease.release()) !== 'recheck') return result(last.status, last.outcome, zohoCalls);
     }
   } finally {
-    clearInterval(heartbeat);
+    lease.abandon();
   }
 }
 
@@ -187,7 +193,7 @@ class OrderAttempt {
     private readonly ctx: AppContext,
     private readonly request: ProcessRequest,
     private readonly services: OrderServices,
-    private readonly owner: string,
+    private readonly lease: Lease,
     private readonly priority: Priority,
     private readonly importFrom: Date | undefined,
   ) {
@@ -199,7 +205,8 @@ class OrderAttempt {
   }
 
   private async zoho(): Promise<OrderZohoCalls> {
-    this.zohoApi ??= new OrderZohoCalls(await this.services.zoho(), this.priority);
+    // Every Zoho write is sent only while the order's lease is still this worker's.
+    this.zohoApi ??= new OrderZohoCalls(await this.services.zoho(), this.priority, () => this.lease.check());
     return this.zohoApi;
   }
 
@@ -228,7 +235,7 @@ class OrderAttempt {
   /** Saves fields on the order at once (and in our copy): each Zoho id the moment it exists. */
   private async save(set: Record<string, unknown>, unset: string[] = []): Promise<void> {
     const fields = { ...this.takePending(), ...set };
-    await OrderSync.updateOne({ _id: this._id }, { $set: fields, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) });
+    await this.lease.write({ $set: fields, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) });
     for (const [path, value] of Object.entries(set)) setPath(this.doc as unknown as Record<string, unknown>, path, value);
   }
 
@@ -321,7 +328,7 @@ class OrderAttempt {
     if (snapshot) {
       const details = contactDetails(snapshot);
       if (!details) throw new OrderConflictError('The order has no e-mail address: Zoho needs one to find or create the customer.');
-      terms = await ensureContact(storeHash, details, await this.zoho(), this.owner);
+      terms = await ensureContact(storeHash, details, await this.zoho(), this.lease.owner);
       customerId ??= terms.contactId;
       // The contact's claim holds it already: the order records it with its next write.
       if (!ids().contactId) this.later({ 'zoho.contactId': customerId, step: 'contact' });
@@ -398,7 +405,7 @@ class OrderAttempt {
     if (!so) {
       await this.save({ 'intents.salesorder': new Date() });
       try {
-        so = await zoho.createSalesOrder(salesOrderBody(snapshot, plan, customerId, this.services.settings));
+        so = await zoho.createSalesOrder(salesOrderBody(snapshot, plan, customerId, this.services.settings, zoho.timeZone));
         passCrashPoint('salesorder', orderId);
       } catch (error) {
         // Zoho refuses a number it has: the order is there already (made by us, or not).
@@ -431,7 +438,7 @@ class OrderAttempt {
       const found = await zoho.findLostInvoice({
         reference: String(orderId),
         customerId,
-        date: zohoDate(snapshot.order.date_created),
+        date: zohoDate(snapshot.order.date_created, zoho.timeZone),
         lines: plan.lines.map((l) => l.zoho),
         ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
       });
@@ -443,7 +450,7 @@ class OrderAttempt {
     }
     await this.save({ 'intents.invoice': new Date() });
     const soLines = new Map((this.doc.lineMap ?? []).map((l) => [l.orderProductId, l.zohoLineItemId]));
-    const invoice = await zoho.createInvoice(invoiceBody(snapshot, plan, customerId, terms, this.services.settings, salesorderId ? soLines : undefined));
+    const invoice = await zoho.createInvoice(invoiceBody(snapshot, plan, customerId, terms, this.services.settings, zoho.timeZone, salesorderId ? soLines : undefined));
     passCrashPoint('invoice', orderId);
     await this.saveInvoice(invoice.invoice_id, invoice.invoice_number, money(invoice.total));
     return true;
@@ -455,7 +462,7 @@ class OrderAttempt {
 
   private async paymentStep(order: BcOrder, customerId: string, invoiceId: string): Promise<void> {
     const zoho = await this.zoho();
-    const body = paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax));
+    const body = paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax), zoho.timeZone);
     if (!((body.amount as number) > 0)) return; // paid entirely with store credit or a gift certificate
     if (this.doc.intents?.payment) {
       // Another store sharing the organization may have an order with the same number: the
@@ -480,6 +487,8 @@ class OrderAttempt {
    * attempt scheduled (backoff, for at least 48 hours); refused for good → `failed`.
    */
   async fail(error: unknown): Promise<AttemptResult> {
+    // Nothing may be written for an order whose lease is gone.
+    if (error instanceof LeaseLost) throw error;
     const failure = classifyFailure(error);
     const now = new Date();
     const doc = await OrderSync.findById(this._id, { attempts: 1, firstFailureAt: 1 }).lean<Pick<OrderSyncDoc, 'attempts' | 'firstFailureAt'>>();
@@ -493,11 +502,11 @@ class OrderAttempt {
     if (failure.kind === 'permanent') forgetItems(this.request.storeHash);
     if (!at) {
       const message = failure.kind === 'transient' ? `Gave up after ${attempts} attempts over ${Math.round((now.getTime() - firstFailureAt.getTime()) / 3_600_000)} h: ${failure.message}` : failure.message;
-      await OrderSync.updateOne({ _id: this._id }, { $set: { ...pending, status: 'failed', attempts, firstFailureAt, lastError: { ...lastError, message } }, $unset: { nextAttemptAt: 1 } });
+      await this.lease.write({ $set: { ...pending, status: 'failed', attempts, firstFailureAt, lastError: { ...lastError, message } }, $unset: { nextAttemptAt: 1 } });
       log.warn({ err: error }, 'order failed');
       return { status: 'failed', outcome: { operation: 'fail', reason: message } };
     }
-    await OrderSync.updateOne({ _id: this._id }, { $set: { ...pending, status: 'waiting', attempts, firstFailureAt, nextAttemptAt: at, lastError } });
+    await this.lease.write({ $set: { ...pending, status: 'waiting', attempts, firstFailureAt, nextAttemptAt: at, lastError } });
     await scheduleRetry(at, { storeHash: this.request.storeHash, orderId: this.request.orderId, at: at.toISOString() }).catch((scheduleError: unknown) => {
       // The reconciliation sweeps due orders too: a lost schedule only delays the retry.
       log.warn({ err: scheduleError }, 'could not schedule the order retry');

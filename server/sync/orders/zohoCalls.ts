@@ -17,7 +17,14 @@ export class OrderZohoCalls {
   constructor(
     private readonly zoho: ZohoClient,
     private readonly priority: Priority,
+    /** Called right before each write (the order's lease check: a worker that lost it sends nothing). */
+    private readonly beforeWrite: () => Promise<void> = async () => undefined,
   ) {}
+
+  /** The organization's time zone, which dates every document (`zohoDate`). */
+  get timeZone(): string {
+    return this.zoho.timeZone;
+  }
 
   private async get<T extends object>(path: string, query: Record<string, QueryValue>): Promise<T> {
     this.calls++;
@@ -25,11 +32,13 @@ export class OrderZohoCalls {
   }
 
   private async post<T extends object>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
+    await this.beforeWrite();
     this.calls++;
     return this.zoho.post<T>(path, body, { priority: this.priority, ...(query ? { query } : {}) });
   }
 
   private async put<T extends object>(path: string, body: unknown): Promise<T> {
+    await this.beforeWrite();
     this.calls++;
     return this.zoho.put<T>(path, body, { priority: this.priority });
   }
