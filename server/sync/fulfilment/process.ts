@@ -8,7 +8,8 @@ import type { Priority } from '../priority.js';
 import type { RecordOutcome } from '../reporter.js';
 import { orderLines, updateShipmentTracking } from './bigcommerce.js';
 import { carrierFor } from './carriers.js';
-import { claimShipment, releaseShipment, renewShipmentLease } from './lease.js';
+import type { Lease } from '../lease.js';
+import { claimShipment } from './lease.js';
 import { bcTrackingNumber, planShipment, trackingUpdate, type TrackingFields } from './plan.js';
 import type { FulfilmentZohoReads } from './read.js';
 import type { OrderLinks, ShipmentFacts } from './types.js';
@@ -46,7 +47,6 @@ export interface ShipmentHints {
 }
 
 /** The lease was lost mid-work (the worker stalled past it): stop before writing anything more. */
-export class ShipmentLeaseLost extends Error {}
 
 /** The orders the app created in Zoho, by sales-order id (one query for a whole poll). */
 export async function orderLinksFor(storeHash: string, salesorderIds: string[]): Promise<Map<string, OrderLinks>> {
@@ -108,23 +108,23 @@ export async function syncShipment(services: FulfilmentServices, shipmentId: str
     return { outcome: { ...base, bigcommerceId: String(order.orderId), operation: 'unchanged' }, order, changed: zohoChanged };
   }
 
-  const owner = randomUUID();
-  if (!(await claimShipment({ storeHash, zohoShipmentId: shipmentId, salesorderId: facts.salesorderId, orderId: order.orderId }, owner))) {
+  const lease = await claimShipment({ storeHash, zohoShipmentId: shipmentId, salesorderId: facts.salesorderId, orderId: order.orderId }, randomUUID());
+  if (!lease) {
     return { outcome: { ...base, bigcommerceId: String(order.orderId), operation: 'unchanged', reason: 'Another worker has this shipment; it will look again.' }, order, changed: false };
   }
+  lease.keepAlive();
   for (;;) {
     let result: ShipmentResult;
     try {
-      result = await new ShipmentAttempt(services, _id, owner, facts, order).run();
+      result = await new ShipmentAttempt(services, lease, facts, order).run();
     } catch (error) {
       // Kept pending with the reason; the lease is let go so that the retry need not wait for it.
       const message = error instanceof Error ? error.message : String(error);
-      await ShipmentSync.updateOne({ _id, leaseOwner: owner }, { $set: { lastError: { message, at: new Date() } } }).catch(() => undefined);
-      await releaseShipment(_id, owner).catch(() => undefined);
+      await lease.release({ $set: { lastError: { message, at: new Date() } } }).catch(() => undefined);
       throw error;
     }
     // Another event came while we worked: read the shipment again before letting go.
-    if ((await releaseShipment(_id, owner)) !== 'recheck') return result;
+    if ((await lease.release()) !== 'recheck') return result;
     const again = await services.zoho.shipmentFacts(shipmentId, hints.packageIds);
     if (!again) return result;
     facts = again;
@@ -192,8 +192,7 @@ class ShipmentAttempt {
 
   constructor(
     private readonly services: FulfilmentServices,
-    private readonly _id: string,
-    private readonly owner: string,
+    private readonly lease: Lease,
     private readonly facts: ShipmentFacts,
     private readonly order: OrderLinks,
   ) {}
@@ -202,8 +201,12 @@ class ShipmentAttempt {
     return { entity: 'shipment', zohoId: this.facts.shipmentId, bigcommerceId: String(this.order.orderId), name: this.facts.shipmentNumber || undefined } as const;
   }
 
+  private get _id(): string {
+    return this.lease._id;
+  }
+
   private async save(set: Record<string, unknown>, unset: string[] = []): Promise<void> {
-    await ShipmentSync.updateOne({ _id: this._id, leaseOwner: this.owner }, { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) });
+    await this.lease.write({ $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) });
   }
 
   async run(): Promise<ShipmentResult> {
@@ -244,7 +247,7 @@ class ShipmentAttempt {
   }
 
   private async mustHoldLease(): Promise<void> {
-    if (!(await renewShipmentLease(this._id, this.owner))) throw new ShipmentLeaseLost('Another worker took this shipment over.');
+    await this.lease.check();
   }
 
   /** Posts what BigCommerce lacks; undefined when shipments were written before and nothing is missing. */
@@ -295,7 +298,7 @@ class ShipmentAttempt {
       );
       const saved: WrittenShipment = { shipmentId: Number(created.id), orderAddressId: group.orderAddressId, items: group.items.map((i) => ({ orderProductId: i.order_product_id, quantity: i.quantity })) };
       shipments = [...shipments, saved];
-      await ShipmentSync.updateOne({ _id: this._id, leaseOwner: this.owner }, { $push: { 'bigcommerce.shipments': saved } });
+      await this.lease.write({ $push: { 'bigcommerce.shipments': saved } });
     }
     const note = plan.notes.join(' ');
     await this.save({ status: 'synced', ...trackingSet(desired), syncedAt: new Date(), ...(note ? { note } : {}) }, ['intent', 'lastError', ...(note ? [] : ['note'])]);
@@ -324,7 +327,7 @@ class ShipmentAttempt {
         orderAddressId: Number(s.order_address_id),
         items: s.items.map((i) => ({ orderProductId: Number(i.order_product_id), quantity: Number(i.quantity) })),
       }));
-    for (const saved of adopted) await ShipmentSync.updateOne({ _id: this._id, leaseOwner: this.owner }, { $push: { 'bigcommerce.shipments': saved } });
+    for (const saved of adopted) await this.lease.write({ $push: { 'bigcommerce.shipments': saved } });
     return [...shipments, ...adopted];
   }
 }
