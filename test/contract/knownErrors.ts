@@ -244,6 +244,17 @@ function variantIdsMayBeNull(doc: JsonObject): void {
   );
 }
 
+/**
+ * productVariant_Base types a variant's `map_price` as a number, where its sibling prices (cost,
+ * price, sale, retail) are nullable; a variant without a minimum advertised price has none, and
+ * product-variants_catalog.v3.yml's own example variants give it no number (`map_price: {}`).
+ */
+function variantMapPriceMayBeNull(doc: JsonObject): void {
+  const mapPrice = at(componentSchema(doc, 'productVariant_Base'), 'properties', 'map_price');
+  if (mapPrice.type !== 'number' || mapPrice.nullable === true) throw new Error('known-error repair: productVariant_Base map_price changed upstream');
+  mapPrice.nullable = true;
+}
+
 /** customers.v2 `discount_rules` is a `oneOf` of two array shapes, so `[]` matches both and fails. */
 function discountRulesEitherShape(doc: JsonObject): void {
   const count = forEachProperty(
@@ -260,7 +271,7 @@ function discountRulesEitherShape(doc: JsonObject): void {
 }
 
 const bigcommerceRepairs: Record<string, Repair[]> = {
-  'products_catalog.v3.yml': [nestedNewVariantsHaveNoIds, variantIdsMayBeNull],
+  'products_catalog.v3.yml': [nestedNewVariantsHaveNoIds, variantIdsMayBeNull, variantMapPriceMayBeNull],
   'product-variants_catalog.v3.yml': [variantIdsMayBeNull],
   'inventory.v3.yml': [variantIdsMayBeNull],
   'customers.v2.yml': [discountRulesEitherShape],
@@ -411,7 +422,7 @@ export interface UndocumentedAnswerField {
   platform: 'bigcommerce' | 'zoho';
   /** The operations whose successful JSON answers carry it, as a rule over the file's operations. */
   operations: string;
-  /** The field, as a top-level key of the answer. */
+  /** The field, as its path in the answer (`page_context`, `data[].variants`). */
   field: string;
   schema: JsonObject;
   /** Where the platform says it sends it: its documentation, or the same file's own text. */
@@ -455,6 +466,53 @@ function addToPagedLists(doc: JsonObject, field: string, schema: JsonObject): nu
   return count;
 }
 
+/** The successful JSON answer of an operation (its 200, else its 201), or undefined. */
+function okJson(doc: JsonObject, operation: JsonObject): JsonObject | undefined {
+  const responses = isObject(operation.responses) ? operation.responses : {};
+  const ok = [responses['200'], responses['201']].find(isObject);
+  const content = ok ? deref(doc, ok).content : undefined;
+  const json = isObject(content) ? content['application/json'] : undefined;
+  return isObject(json) && isObject(json.schema) ? json : undefined;
+}
+
+/** The operations of a file that offer `include=<value>` (an `include` query parameter listing it). */
+function operationsIncluding(doc: JsonObject, value: string): JsonObject[] {
+  const offers = (param: unknown) => {
+    if (!isObject(param)) return false;
+    const resolved = deref(doc, param);
+    const schema = isObject(resolved.schema) ? deref(doc, resolved.schema) : {};
+    const items = isObject(schema.items) ? deref(doc, schema.items) : schema;
+    return resolved.in === 'query' && resolved.name === 'include' && Array.isArray(items.enum) && items.enum.includes(value);
+  };
+  const found: JsonObject[] = [];
+  for (const pathItem of Object.values(isObject(doc.paths) ? doc.paths : {})) {
+    if (!isObject(pathItem)) continue;
+    for (const operation of Object.values(pathItem)) {
+      if (isObject(operation) && Array.isArray(operation.parameters) && operation.parameters.some(offers)) found.push(operation);
+    }
+  }
+  return found;
+}
+
+/**
+ * Adds a field to the record (or each record) under `data` in an operation's answer. The answer's
+ * schema is wrapped (`allOf` with the field), never edited: it may be a component other operations share.
+ */
+function addToAnswerData(doc: JsonObject, operation: JsonObject, field: string, schema: JsonObject): boolean {
+  const json = okJson(doc, operation);
+  if (!json) return false;
+  const answer = deref(doc, json.schema as JsonObject);
+  const data = isObject(answer.properties) && isObject(answer.properties.data) ? deref(doc, answer.properties.data) : undefined;
+  if (!data) return false;
+  const record = { type: 'object', properties: { [field]: structuredClone(schema) } };
+  const extension = data.type === 'array' ? { type: 'array', items: record } : record;
+  json.schema = { allOf: [json.schema, { type: 'object', properties: { data: extension } }] };
+  return true;
+}
+
+/** A BigCommerce product's variants, as products_catalog.v3.yml defines one. */
+const bigcommerceProductVariants: JsonObject = { type: 'array', items: { $ref: '#/components/schemas/productVariant_Full' } };
+
 export const undocumentedAnswerFields: UndocumentedAnswerField[] = [
   {
     platform: 'zoho',
@@ -464,6 +522,15 @@ export const undocumentedAnswerFields: UndocumentedAnswerField[] = [
     evidence:
       'The files define the object themselves but attach it to few lists: contacts.yml and invoices.yml declare `components.schemas.page_context` ("context of the page": page, per_page, has_more_page) and credit-notes.yml answers its refunds list with it; the reference README (Zoho facts) records that "lists page with `page`, `per_page` (200) and `page_context.has_more_page`". Without it a client cannot tell the last page from a full one.',
     apply: (doc) => addToPagedLists(doc, 'page_context', zohoPageContext),
+  },
+  {
+    platform: 'bigcommerce',
+    operations: 'every operation that offers `include=variants`: getProducts, getProduct, updateProduct (products_catalog.v3.yml)',
+    field: 'data.variants (data[].variants on lists)',
+    schema: bigcommerceProductVariants,
+    evidence:
+      'products_catalog.v3.yml offers `variants` among the values of these operations\' `include` parameter, described as "A comma-separated list of sub-resources to return with a product object.", yet product_Full has no `variants`; the same file\'s example answer of getProduct shows them (`variants:` with `id`, `product_id`, `sku`, `option_values`). Without them a client cannot tell which product holds a variant\'s SKU.',
+    apply: (doc) => operationsIncluding(doc, 'variants').filter((operation) => addToAnswerData(doc, operation, 'variants', bigcommerceProductVariants)).length,
   },
 ];
 

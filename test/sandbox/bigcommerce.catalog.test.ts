@@ -35,8 +35,9 @@ describe('creating products', () => {
       ],
     });
     expect(res.status).toBe(200);
-    const product = res.body.data;
-    expect(product).toMatchObject({ name: 'Hoodie', inventory_tracking: 'variant', inventory_level: 3, base_variant_id: null, is_visible: true });
+    expect(res.body.data).toMatchObject({ name: 'Hoodie', inventory_tracking: 'variant', inventory_level: 3, base_variant_id: null, is_visible: true });
+    // The answer to a create documents no variants: they are read back as a client would.
+    const product = (await h.api('GET', `/v3/catalog/products/${res.body.data.id}?include=variants`)).body.data;
     expect(product.variants.map((v: { sku: string }) => v.sku)).toEqual(['HD-S', 'HD-M']);
     expect(product.variants[1]).toMatchObject({ price: 12, calculated_price: 12, option_values: [{ option_display_name: 'Size', label: 'M' }] });
     const options = await h.api('GET', `/v3/catalog/products/${product.id}/options`);
@@ -44,8 +45,8 @@ describe('creating products', () => {
   });
 
   it('gives a simple product one base variant carrying its SKU', async () => {
-    const res = await h.api('POST', '/v3/catalog/products?include=variants', productBody('Pen', { sku: 'PEN-1', inventory_tracking: 'product', inventory_level: 9 }));
-    const product = res.body.data;
+    const res = await h.api('POST', '/v3/catalog/products', productBody('Pen', { sku: 'PEN-1', inventory_tracking: 'product', inventory_level: 9 }));
+    const product = (await h.api('GET', `/v3/catalog/products/${res.body.data.id}?include=variants`)).body.data;
     expect(product.base_variant_id).toBe(product.variants[0].id);
     expect(product.variants).toEqual([expect.objectContaining({ sku: 'PEN-1', sku_id: null, inventory_level: 9 })]);
   });
@@ -211,6 +212,7 @@ describe('images', () => {
 
   it('refuses a file that is not an image, and an upload without a file', async () => {
     const pen = (await h.api('GET', '/v3/catalog/products?sku=PEN-1')).body.data[0];
+    const imagesBefore = [...h.store.products.get(pen.id)!.imageIds];
     const upload = async (form: FormData) =>
       fetch(`${h.sim.url}/stores/sim1/v3/catalog/products/${pen.id}/images`, { method: 'POST', headers: { 'x-auth-token': TOKEN }, body: form });
     const text = new FormData();
@@ -220,7 +222,9 @@ describe('images', () => {
     empty.append('description', 'nothing');
     const res = await upload(empty);
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { errors: unknown }).errors).toEqual({ image_file: 'error.path.missing' });
+    // createProductImage documents a 422 of status, title and type only (no `errors`).
+    expect(await res.json()).toEqual({ status: 422, title: 'JSON data is missing or invalid', type: ERROR_TYPE });
+    expect(h.store.products.get(pen.id)!.imageIds).toEqual(imagesBefore);
   });
 
   it('takes an image by URL as JSON', async () => {

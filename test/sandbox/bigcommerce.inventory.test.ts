@@ -10,15 +10,15 @@ let untracked: { id: number };
 beforeAll(async () => {
   h = await startSim();
   const size = (label: string) => [{ option_display_name: 'Size', label }];
-  shirt = (
-    await h.api('POST', '/v3/catalog/products', {
-      ...productBody('Shirt', { inventory_tracking: 'variant' }),
-      variants: [
-        { sku: 'SH-S', option_values: size('S'), inventory_level: 4 },
-        { sku: 'SH-M', option_values: size('M'), inventory_level: 6 },
-      ],
-    })
-  ).body.data;
+  const created = await h.api('POST', '/v3/catalog/products', {
+    ...productBody('Shirt', { inventory_tracking: 'variant' }),
+    variants: [
+      { sku: 'SH-S', option_values: size('S'), inventory_level: 4 },
+      { sku: 'SH-M', option_values: size('M'), inventory_level: 6 },
+    ],
+  });
+  // The answer to a create documents no variants: they are read back as a client would.
+  shirt = (await h.api('GET', `/v3/catalog/products/${created.body.data.id}?include=variants`)).body.data;
   mug = (await h.api('POST', '/v3/catalog/products', productBody('Mug', { sku: 'MUG-1', inventory_tracking: 'product', inventory_level: 10 }))).body.data;
   untracked = (await h.api('POST', '/v3/catalog/products', productBody('Sticker', { sku: 'STK-1' }))).body.data;
 });

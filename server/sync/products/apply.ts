@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import { updateProducts, updateVariants, type RecordResult } from '../../bigcommerce/batches.js';
+import { paginateVariants } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { Link, linkId } from '../../db/models/index.js';
 import type { ZohoClient } from '../../zoho/client.js';
@@ -74,12 +75,15 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   for (let i = 0; i < creates.length; i += CREATE_CHUNK) {
     const chunk = creates.slice(i, i + CREATE_CHUNK);
     const created = await Promise.all(chunk.map((op) => queue.add(() => createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a))));
-    await insertLinks(a.storeHash, created.flatMap((c) => c?.links ?? []));
-    for (const [n, c] of created.entries()) {
-      const op = chunk[n]!;
-      if (!c) continue;
-      await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(c.productId) });
-      imageWork(op, c.productId);
+    const made = created.flatMap((productId, n) => (productId === undefined ? [] : [{ op: chunk[n]!, productId }]));
+    await insertLinks(
+      a.storeHash,
+      made.map(({ op, productId }) => ({ zohoId: op.zohoId, entity: 'product', bigcommerceId: productId, sku: op.sku || undefined, hash: savedHash(op), hidden: false })),
+    );
+    await insertLinks(a.storeHash, await createdVariantLinks(made, a));
+    for (const { op, productId } of made) {
+      await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(productId) });
+      imageWork(op, productId);
     }
     await a.heartbeat();
   }
@@ -125,25 +129,39 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   return images.length ? applyImages(images, a) : undefined;
 }
 
-/** Creates one product; its id and the links to save, or undefined when BigCommerce refused it (recorded). */
-async function createProduct(op: Extract<ProductOperation, { kind: 'create' }>, a: ApplyContext): Promise<{ productId: number; links: LinkWrite[] } | undefined> {
+type CreateOp = Extract<ProductOperation, { kind: 'create' }>;
+
+/** Creates one product (an item group's with its variants nested); its id, or undefined when BigCommerce refused it (recorded). */
+async function createProduct(op: CreateOp, a: ApplyContext): Promise<number | undefined> {
   const body = op.variants.length
     ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) }
     : op.fields;
   try {
-    const created = await a.bc.v3<{ id: number; variants?: { id: number; sku: string }[] }>('POST', '/catalog/products', { body, priority: a.priority });
-    const product = created.data;
-    const links: LinkWrite[] = [{ zohoId: op.zohoId, entity: 'product', bigcommerceId: product.id, sku: op.sku || undefined, hash: op.hash, hidden: false }];
-    const bySku = new Map((product.variants ?? []).map((v) => [v.sku, v.id]));
-    for (const v of op.variants) {
-      const id = bySku.get(v.sku);
-      if (id) links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: id, parentId: product.id, sku: v.sku, hash: v.hash, hidden: false });
-    }
-    return { productId: product.id, links };
+    return (await a.bc.v3<{ id: number }>('POST', '/catalog/products', { body, priority: a.priority })).data.id;
   } catch (error) {
     await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
     return undefined;
   }
+}
+
+/**
+ * Links of the variants BigCommerce made for new item groups' products, matched by SKU. The answer
+ * to createProduct documents no `variants`, so they are read back: one getVariants call (by
+ * `product_id:in`) per chunk of creates, none when the chunk made no item group.
+ */
+async function createdVariantLinks(made: { op: CreateOp; productId: number }[], a: ApplyContext): Promise<LinkWrite[]> {
+  const groups = made.filter(({ op }) => op.variants.length);
+  if (groups.length === 0) return [];
+  const ids = new Map<string, number>();
+  for await (const page of paginateVariants(a.bc, { 'product_id:in': groups.map((g) => g.productId) }, { priority: a.priority })) {
+    for (const variant of page) ids.set(`${variant.product_id}:${variant.sku}`, variant.id);
+  }
+  return groups.flatMap(({ op, productId }) =>
+    op.variants.flatMap((v): LinkWrite[] => {
+      const id = ids.get(`${productId}:${v.sku}`);
+      return id ? [{ zohoId: v.zohoId, entity: 'variant', bigcommerceId: id, parentId: productId, sku: v.sku, hash: v.hash, hidden: false }] : [];
+    }),
+  );
 }
 
 /** Variants of adopted or updated item groups: changed ones in batches of fifty, new ones one by one. */
