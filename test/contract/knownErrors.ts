@@ -510,6 +510,24 @@ function addToAnswerData(doc: JsonObject, operation: JsonObject, field: string, 
   return true;
 }
 
+/**
+ * Adds fields to every item record of a file (an object schema with `item_id`, `sku` and
+ * `image_name`: the items of items.yml's answers and of itemgroups.yml's groups); returns how many.
+ */
+function addToItemRecords(doc: JsonObject, fields: Record<string, JsonObject>): number {
+  let count = 0;
+  walk(doc, (node) => {
+    const props = node.properties;
+    if (!isObject(props) || !['item_id', 'sku', 'image_name'].every((key) => props[key] !== undefined)) return;
+    for (const [name, schema] of Object.entries(fields)) if (props[name] === undefined) props[name] = structuredClone(schema);
+    count++;
+  });
+  return count;
+}
+
+/** Zoho's item category, as Zoho's compositeitems.yml types it. */
+const zohoItemCategory: Record<string, JsonObject> = { category_id: { type: 'string' }, category_name: { type: 'string' } };
+
 /** A BigCommerce product's variants, as products_catalog.v3.yml defines one. */
 const bigcommerceProductVariants: JsonObject = { type: 'array', items: { $ref: '#/components/schemas/productVariant_Full' } };
 
@@ -531,6 +549,15 @@ export const undocumentedAnswerFields: UndocumentedAnswerField[] = [
     evidence:
       'products_catalog.v3.yml offers `variants` among the values of these operations\' `include` parameter, described as "A comma-separated list of sub-resources to return with a product object.", yet product_Full has no `variants`; the same file\'s example answer of getProduct shows them (`variants:` with `id`, `product_id`, `sku`, `option_values`). Without them a client cannot tell which product holds a variant\'s SKU.',
     apply: (doc) => operationsIncluding(doc, 'variants').filter((operation) => addToAnswerData(doc, operation, 'variants', bigcommerceProductVariants)).length,
+  },
+  {
+    platform: 'zoho',
+    operations: 'every item record in items.yml and itemgroups.yml: list_items, get_item, list_item_details, and the items of list_item_groups and get_item_group',
+    field: 'category_id and category_name (items[].…, item.…)',
+    schema: { type: 'object', properties: zohoItemCategory },
+    evidence:
+      'items.yml files items under categories its answers leave out: list_items filters "by category ID." (`category_id`) and by `Status.Uncategorized`, and lists composite items with the rest (`is_combo_product`); Zoho\'s own compositeitems.yml, from the same official download (public copy: github.com/api-evangelist/zoho-inventory, openapi/_original/compositeitems.yml), answers with the item\'s `category_id` ("Unique identifier of the category.") and `category_name` ("Name of the category."). Only by them can a product be filed under its Zoho category.',
+    apply: (doc) => addToItemRecords(doc, zohoItemCategory),
   },
 ];
 

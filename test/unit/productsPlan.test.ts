@@ -77,7 +77,7 @@ describe('planProducts', () => {
   });
 
   describe('images (Zoho owns them by default)', () => {
-    const pictured = (over: Partial<ZohoItem> = {}) => item({ image_id: 'img1', image_name: 'mug.png', ...over });
+    const pictured = (over: Partial<ZohoItem> = {}) => item({ image_name: 'mug.png', ...over });
     const linked = (over: Partial<LinkRow> = {}): LinkRow => ({
       _id: 's:product:i1',
       entity: 'product',
@@ -91,42 +91,42 @@ describe('planProducts', () => {
 
     it('a new product gets its Zoho image, downloaded from the item', () => {
       const [op] = plan({ items: [pictured()] });
-      expect(op).toMatchObject({ kind: 'create', image: { action: 'set', source: { path: '/items/i1/image', key: 'img1:mug.png', filename: 'mug.png' } } });
+      expect(op).toMatchObject({ kind: 'create', image: { action: 'set', source: { path: '/items/i1/image', key: 'mug.png', filename: 'mug.png' } } });
       expect((op as { image: { replaceImageId?: number } }).image.replaceImageId).toBeUndefined();
     });
 
     it('the same Zoho image is not uploaded again; a new one replaces the one the app uploaded, without a product write', () => {
-      const link = linked({ imageKey: 'img1:mug.png', imageHash: 'bytes1', bigcommerceImageId: '40' });
+      const link = linked({ imageKey: 'mug.png', imageHash: 'bytes1', bigcommerceImageId: '40' });
       expect(kinds(plan({ items: [pictured()], links: [link] }))).toEqual(['unchanged:i1']);
-      const [op] = plan({ items: [pictured({ image_id: 'img2', image_name: 'mug-blue.png' })], links: [link] });
-      expect(op).toMatchObject({ kind: 'update', fields: {}, variants: [], image: { action: 'set', source: { key: 'img2:mug-blue.png' }, replaceImageId: 40, knownHash: 'bytes1' } });
+      const [op] = plan({ items: [pictured({ image_name: 'mug-blue.png' })], links: [link] });
+      expect(op).toMatchObject({ kind: 'update', fields: {}, variants: [], image: { action: 'set', source: { key: 'mug-blue.png' }, replaceImageId: 40, knownHash: 'bytes1' } });
     });
 
-    it('Zoho’s document id identifies the image when it is given', () => {
-      const [op] = plan({ items: [pictured({ image_document_id: 'doc9' })] });
-      expect(op).toMatchObject({ image: { source: { key: 'doc9:mug.png' } } });
+    it('a link saved with the former `<image id>:<name>` key names the same image: it is not downloaded again', () => {
+      expect(kinds(plan({ items: [pictured()], links: [linked({ imageKey: 'img1:mug.png', bigcommerceImageId: '40' })] }))).toEqual(['unchanged:i1']);
+      expect(plan({ items: [pictured()], links: [linked({ imageKey: 'img1:mug-old.png', bigcommerceImageId: '40' })] })).toMatchObject([{ image: { action: 'set' } }]);
     });
 
     it('an image Zoho no longer has comes off; one remembered as not downloadable is not asked for again', () => {
-      expect(plan({ items: [item({})], links: [linked({ imageKey: 'img1:mug.png', bigcommerceImageId: '40' })] })).toMatchObject([
+      expect(plan({ items: [item({})], links: [linked({ imageKey: 'mug.png', bigcommerceImageId: '40' })] })).toMatchObject([
         { kind: 'update', fields: {}, image: { action: 'remove', imageId: 40 } },
       ]);
-      expect(kinds(plan({ items: [pictured()], links: [linked({ imageKey: 'img1:mug.png' })] }))).toEqual(['unchanged:i1']);
+      expect(kinds(plan({ items: [pictured()], links: [linked({ imageKey: 'mug.png' })] }))).toEqual(['unchanged:i1']);
     });
 
     it('an item group takes the group’s own image through an item that shows it, else its first active variant’s', () => {
       const members = ['S', 'M', 'L'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
       const group = { group_id: 'g1', group_name: 'T-Shirt', attributes: [{ name: 'Size' }] };
-      const groupImage = { image_id: 'gi', image_name: 'tee.png' };
+      const groupImage = { image_name: 'tee.png' };
       // Zoho gives the group's items its image; an item's own image does not win over it.
-      Object.assign(members[0]!, { image_id: 'si', image_name: 'tee-s.png' });
+      Object.assign(members[0]!, { image_name: 'tee-s.png' });
       Object.assign(members[2]!, groupImage);
       const withGroupImage = plan({ items: members, groups: new Map([['g1', { ...group, ...groupImage }]]) });
-      expect(withGroupImage[0]).toMatchObject({ image: { source: { path: '/items/tL/image', key: 'gi:tee.png' } } });
+      expect(withGroupImage[0]).toMatchObject({ image: { source: { path: '/items/tL/image', key: 'tee.png' } } });
       // itemgroups.yml documents no download of the group's image: never /itemgroups/{id}/image.
       const noItemShowsIt = [members[0]!, members[1]!, item({ item_id: 'tL', sku: 'TS-L', group_id: 'g1', attribute_option_name1: 'L' })];
       const fromVariant = plan({ items: noItemShowsIt, groups: new Map([['g1', { ...group, ...groupImage }]]) });
-      expect(fromVariant[0]).toMatchObject({ image: { source: { path: '/items/tS/image', key: 'si:tee-s.png' } } });
+      expect(fromVariant[0]).toMatchObject({ image: { source: { path: '/items/tS/image', key: 'tee-s.png' } } });
       // A group image nothing documented can read leaves the product's image as it is (it is not taken off).
       const bare = ['S', 'M'].map((size) => item({ item_id: `t${size}`, sku: `TS-${size}`, group_id: 'g1', attribute_option_name1: size }));
       const unreadable = plan({ items: bare, groups: new Map([['g1', { ...group, ...groupImage }]]), links: [linked({ zohoId: 'group:g1', imageKey: 'old', bigcommerceImageId: '40' })] });

@@ -85,14 +85,19 @@ function ownedFields(item: ZohoItem, owns: Settings['products']['zohoOwns']): Pr
   return fields;
 }
 
-type ImageFields = Pick<ZohoItem, 'image_id' | 'image_name' | 'image_document_id'>;
+type ImageFields = Pick<ZohoItem, 'image_name'>;
 
-/** Zoho's identity of a record's image, or undefined when it has none. */
+/**
+ * Zoho's identity of a record's image, or undefined when it has none: its file name, the one
+ * image field every answer the flow reads documents (the items list documents no `image_id`, and
+ * a key read one way by the full run and another by a webhook would download the image again).
+ */
 export function imageKeyOf(record: ImageFields): string | undefined {
-  const id = record.image_document_id || record.image_id;
-  if (!id && !record.image_name) return undefined;
-  return [id, record.image_name].filter(Boolean).join(':');
+  return record.image_name || undefined;
 }
+
+/** Whether a link's remembered key names this image; keys saved before were `<image id>:<name>`. */
+const sameImage = (remembered: string | undefined, key: string) => remembered === key || remembered?.slice(remembered.indexOf(':') + 1) === key;
 
 const imageSource = (path: string, record: ImageFields, fallbackName: string): ImageSource | undefined => {
   const key = imageKeyOf(record);
@@ -107,7 +112,7 @@ const imageSource = (path: string, record: ImageFields, fallbackName: string): I
 function imageChange(source: ImageSource | undefined, link: LinkRow | undefined, owns: boolean): ImageChange | undefined {
   if (!owns) return undefined;
   const uploaded = link?.bigcommerceImageId ? Number(link.bigcommerceImageId) : undefined;
-  if (source) return source.key === link?.imageKey ? undefined : { action: 'set', source, replaceImageId: uploaded, knownHash: link?.imageHash };
+  if (source) return sameImage(link?.imageKey, source.key) ? undefined : { action: 'set', source, replaceImageId: uploaded, knownHash: link?.imageHash };
   return uploaded ? { action: 'remove', imageId: uploaded } : undefined;
 }
 

@@ -12,9 +12,7 @@ export interface ZohoItem {
   attribute_option_name1?: string;
   attribute_option_name2?: string;
   attribute_option_name3?: string;
-  image_id?: string;
   image_name?: string;
-  image_document_id?: string;
   category_id?: string;
   category_name?: string;
   weight?: number | string;
@@ -34,9 +32,7 @@ export interface ZohoItemGroup {
   attribute_name1?: string;
   attribute_name2?: string;
   attribute_name3?: string;
-  image_id?: string;
   image_name?: string;
-  image_document_id?: string;
   category_id?: string;
   category_name?: string;
 }
