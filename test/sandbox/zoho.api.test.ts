@@ -26,12 +26,13 @@ describe('demo data', () => {
     for (const sku of ['ZI-MUG-01', 'ZI-CAP-01', 'ZI-BOTTLE-01']) expect(bySku[sku]).toMatchObject({ status: 'active', product_type: 'goods' });
     expect(bySku['ZI-TEST-2']).toMatchObject({ name: 'test product 2', status: 'inactive' });
     expect(bySku.SHIPPING).toMatchObject({ name: 'SHIPPING', product_type: 'service' });
-    expect(bySku.SHIPPING.stock_on_hand).toBeUndefined();
+    // A service keeps no stock: no per-location stock (items.yml documents stock only per location).
+    expect(bySku.SHIPPING.locations).toBeUndefined();
     expect(bySku['ZI-TSHIRT-M']).toMatchObject({ group_id: seed.itemGroup.group_id, group_name: 'T-Shirt', attribute_name1: 'Size', attribute_option_name1: 'M' });
-    expect(bySku['ZI-MUG-01']).toMatchObject({ stock_on_hand: 50, available_stock: 50, actual_available_stock: 50 });
+    // 50 mugs, 40 + 10, all available: nothing is committed yet.
     expect(bySku['ZI-MUG-01'].locations).toEqual([
-      expect.objectContaining({ location_name: 'Main Warehouse', is_primary: true, location_stock_on_hand: 40 }),
-      expect.objectContaining({ location_name: 'Downtown Store', is_primary: false, location_stock_on_hand: 10 }),
+      expect.objectContaining({ location_name: 'Main Warehouse', is_primary: true, location_stock_on_hand: 40, location_available_stock: 40, location_actual_available_stock: 40 }),
+      expect.objectContaining({ location_name: 'Downtown Store', is_primary: false, location_stock_on_hand: 10, location_available_stock: 10, location_actual_available_stock: 10 }),
     ]);
   });
 
@@ -142,7 +143,8 @@ describe('validation', () => {
       body: new URLSearchParams({ JSONString: JSON.stringify({ contact_name: 'Form Customer', contact_persons: [{ email: 'form@example.com' }] }) }).toString(),
     });
     expect(form.status).toBe(201);
-    expect(((await form.json()) as { contact: { email: string } }).contact.email).toBe('form@example.com');
+    // contacts.yml documents the email on the contact person, not on the contact.
+    expect(((await form.json()) as { contact: { contact_persons: { email: string }[] } }).contact.contact_persons[0]!.email).toBe('form@example.com');
   });
 
   it('does not accept the misspelled rounding type of pricelists.yml', async () => {

@@ -172,11 +172,12 @@ describeContract('Zoho simulator keeps to the Zoho Inventory contract', () => {
         body: { customer_id: customer, reference_number: 'CT-1', line_items: so.line_items.map((l: { line_item_id: string; item_id: string }) => ({ item_id: l.item_id, salesorder_item_id: l.line_item_id })) },
       })
     ).body.invoice;
+    // invoices.yml documents no salesorder_item_id on an invoice's lines: each line keeps the order line it was made from.
     await call(200, 'PUT', `/invoices/${invoice.invoice_id}`, {
       body: {
         customer_id: customer,
         notes: 'thanks',
-        line_items: invoice.line_items.map((l: { line_item_id: string; item_id: string; salesorder_item_id: string }) => ({ line_item_id: l.line_item_id, item_id: l.item_id, salesorder_item_id: l.salesorder_item_id })),
+        line_items: invoice.line_items.map((l: { line_item_id: string; item_id: string }, n: number) => ({ line_item_id: l.line_item_id, item_id: l.item_id, salesorder_item_id: so.line_items[n].line_item_id })),
       },
     });
     await call(200, 'POST', `/invoices/${invoice.invoice_id}/status/sent`);

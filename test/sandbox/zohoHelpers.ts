@@ -83,3 +83,31 @@ export function zohoApi(sim: RunningZohoSimulator, accessToken: string, organiza
 }
 
 export type ZohoApi = ReturnType<typeof zohoApi>;
+
+interface LocationStock {
+  location_name: string;
+  location_stock_on_hand: number;
+  location_available_stock: number;
+  location_actual_available_stock: number;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * An item's stock as a client reads it from GET /items/{id}. items.yml documents stock per
+ * location (`locations[]`: location_stock_on_hand, location_available_stock,
+ * location_actual_available_stock), not the item's totals (stock_on_hand, available_stock,
+ * actual_available_stock), which the simulator's answers therefore never carry: each total here
+ * is the sum over the locations, as the simulator's stock model defines it (sandbox/zoho/stock.ts).
+ */
+export async function stockOf(api: ZohoApi, itemId: string) {
+  const { item } = (await api('GET', `/items/${itemId}`)).body;
+  const locations = item.locations as LocationStock[];
+  const total = (field: Exclude<keyof LocationStock, 'location_name'>) => round3(locations.reduce((sum, location) => sum + location[field], 0));
+  return {
+    onHand: total('location_stock_on_hand'),
+    available: total('location_available_stock'),
+    actual: total('location_actual_available_stock'),
+    byLocation: Object.fromEntries(locations.map((l) => [l.location_name, l.location_stock_on_hand])),
+  };
+}

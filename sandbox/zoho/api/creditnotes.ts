@@ -71,6 +71,9 @@ export function serializeCreditNote(org: ZohoOrg, note: ZohoCreditNote) {
     notes: note.notes,
     custom_fields: [],
     created_time: note.created_time,
+    // credit-notes.yml names the modification time `updated_time` on one credit note and
+    // `last_modified_time` on the list: both are sent, each answer keeping its documented one.
+    updated_time: note.last_modified_time,
     last_modified_time: note.last_modified_time,
   };
 }
