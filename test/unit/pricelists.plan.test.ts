@@ -10,9 +10,9 @@ const wholesale: ZohoPricebook = {
   sales_or_purchase_type: 'sales',
   currency_code: 'USD',
   pricebook_items: [
-    { item_id: 'mug', pricebook_rate: 10, sku: 'MUG' },
-    { item_id: 'tee-s', pricebook_rate: '16', sku: 'TEE-S' },
-    { item_id: 'shipping', pricebook_rate: 8, sku: 'SHIPPING', name: 'Shipping' },
+    { item_id: 'mug', pricebook_rate: 10 },
+    { item_id: 'tee-s', pricebook_rate: '16' },
+    { item_id: 'shipping', pricebook_rate: 8 },
   ],
 };
 const vip: ZohoPricebook = {
@@ -36,6 +36,8 @@ function input(overrides: Partial<PriceListPlanInput> = {}): PriceListPlanInput 
       ['tee-s', 20],
       ['shipping', 10],
     ]),
+    // Read with the rates: a book's items carry no SKU or name of their own.
+    labels: new Map([['shipping', { sku: 'SHIPPING', name: 'Shipping' }]]),
     // The service item has no BigCommerce variant.
     targets: new Map([
       ['mug', { variantId: 501, sku: 'MUG' }],

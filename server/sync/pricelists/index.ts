@@ -44,7 +44,7 @@ export async function runPricelists({ ctx, run, settings, reporter, heartbeat }:
   const zoho = await zohoClientFor(ctx, run.storeHash);
   const { books, calls } = await readZohoPricebooks(zoho, priority);
   reporter.addApiCalls('zoho', calls);
-  const rates = books.some((b) => b.pricebook_type === 'fixed_percentage') ? await readZohoRates(zoho, priority) : { rates: new Map<string, number>(), calls: 0 };
+  const rates = books.some((b) => b.pricebook_type === 'fixed_percentage') ? await readZohoRates(zoho, priority) : { rates: new Map<string, number>(), labels: undefined, calls: 0 };
   reporter.addApiCalls('zoho', rates.calls);
   await heartbeat();
 
@@ -64,6 +64,7 @@ export async function runPricelists({ ctx, run, settings, reporter, heartbeat }:
   const plan = planPriceLists({
     books,
     rates: rates.rates,
+    labels: rates.labels,
     targets,
     links: links.filter((l) => l.entity === PRICELIST_ENTITY),
     bigcommerceLists,

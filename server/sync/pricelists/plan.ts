@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from '../../settings/schema.js';
 import { normalizeRoundingType, percentagePrice } from './rounding.js';
-import type { BcBulkTier, BcPriceListRow, PriceListLinkRow, PriceTarget, ZohoPricebook, ZohoPricebookItem } from './types.js';
+import type { BcBulkTier, BcPriceListRow, PriceListLinkRow, PriceTarget, ZohoItemLabel, ZohoPricebook, ZohoPricebookItem } from './types.js';
 
 /**
  * The price lists plan: a pure function from Zoho's sales price books, the item rates, which
@@ -82,6 +82,8 @@ export interface PriceListPlanInput {
   books: ZohoPricebook[];
   /** Sales rate of each active Zoho item (percentage books price from it). */
   rates: Map<string, number>;
+  /** SKU and name of the Zoho items, where the run read them (with the rates): they name skipped records. */
+  labels?: Map<string, ZohoItemLabel>;
   /** Zoho item id → the BigCommerce variant its price goes to. */
   targets: Map<string, PriceTarget>;
   links: PriceListLinkRow[];
@@ -131,8 +133,10 @@ function itemPrice(item: ZohoPricebookItem): { price: number; tiers: BcBulkTier[
 
 function desiredRecords(book: ZohoPricebook, input: PriceListPlanInput, skips: RecordSkip[]): DesiredRecord[] | { reason: string } {
   const byVariant = new Map<number, DesiredRecord>();
-  const skip = (item: { item_id: string; sku?: string; name?: string }, reason: string) =>
-    skips.push({ pricebookId: book.pricebook_id, pricebookName: book.name, zohoItemId: item.item_id, sku: item.sku || undefined, name: item.name, reason });
+  const skip = (item: ZohoPricebookItem, reason: string) => {
+    const label = input.labels?.get(item.item_id);
+    skips.push({ pricebookId: book.pricebook_id, pricebookName: book.name, zohoItemId: item.item_id, sku: label?.sku || undefined, name: label?.name, reason });
+  };
 
   if (book.pricebook_type === 'fixed_percentage') {
     const rounding = normalizeRoundingType(book.rounding_type);
@@ -159,7 +163,7 @@ function desiredRecords(book: ZohoPricebook, input: PriceListPlanInput, skips: R
         continue;
       }
       if (byVariant.has(target.variantId)) continue;
-      byVariant.set(target.variantId, { zohoItemId: item.item_id, variant_id: target.variantId, sku: target.sku ?? item.sku, price: price.price, bulk_pricing_tiers: price.tiers });
+      byVariant.set(target.variantId, { zohoItemId: item.item_id, variant_id: target.variantId, sku: target.sku, price: price.price, bulk_pricing_tiers: price.tiers });
     }
   } else {
     return { reason: `unknown price list type "${book.pricebook_type}"` };

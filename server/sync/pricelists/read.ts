@@ -1,7 +1,7 @@
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import type { ZohoClient } from '../../zoho/client.js';
 import type { Priority } from '../priority.js';
-import type { BcPriceListRow, BcPriceRecordRow, ZohoItemRate, ZohoPricebook } from './types.js';
+import type { BcPriceListRow, BcPriceRecordRow, ZohoItemLabel, ZohoItemRate, ZohoPricebook } from './types.js';
 
 /**
  * Every Zoho sales price book, page by page. Zoho's list answer carries each book's items; a
@@ -23,18 +23,23 @@ export async function readZohoPricebooks(zoho: ZohoClient, priority: Priority): 
   return { books, calls };
 }
 
-/** Sales rates of the active Zoho items (read only when some book is a percentage one). */
-export async function readZohoRates(zoho: ZohoClient, priority: Priority): Promise<{ rates: Map<string, number>; calls: number }> {
+/**
+ * Sales rates of the active Zoho items (read only when some book is a percentage one), and their
+ * SKUs and names, which name the price book items the run skips.
+ */
+export async function readZohoRates(zoho: ZohoClient, priority: Priority): Promise<{ rates: Map<string, number>; labels: Map<string, ZohoItemLabel>; calls: number }> {
   let calls = 0;
   const rates = new Map<string, number>();
+  const labels = new Map<string, ZohoItemLabel>();
   for await (const page of zoho.pages<ZohoItemRate>('/items', 'items', { priority, query: { filter_by: 'Status.Active' } })) {
     calls++;
     for (const item of page) {
       const rate = Number(item.rate);
       if (item.status !== 'inactive' && Number.isFinite(rate)) rates.set(String(item.item_id), rate);
+      labels.set(String(item.item_id), { sku: item.sku, name: item.name });
     }
   }
-  return { rates, calls };
+  return { rates, labels, calls };
 }
 
 /**

@@ -17,20 +17,27 @@ export interface ZohoPricebook {
   pricebook_items?: ZohoPricebookItem[];
 }
 
+/** pricelists.yml documents no `sku` or `name` on a book's items: the item's own are read from the items list. */
 export interface ZohoPricebookItem {
   item_id: string;
   pricebook_rate?: number | string;
-  sku?: string;
-  name?: string;
   /** Volume pricing: a rate per quantity range. */
   price_brackets?: { start_quantity?: number | string; end_quantity?: number | string; pricebook_rate?: number | string }[];
 }
 
-/** An active Zoho item's sales rate (percentage books price from it). */
+/** An active Zoho item's sales rate (percentage books price from it), SKU and name. */
 export interface ZohoItemRate {
   item_id: string;
   rate?: number | string;
   status?: string;
+  sku?: string;
+  name?: string;
+}
+
+/** What names a Zoho item in the run's records. */
+export interface ZohoItemLabel {
+  sku?: string;
+  name?: string;
 }
 
 /** The BigCommerce variant a Zoho item's price goes to (a simple product's base variant, or a variant). */
