@@ -4,7 +4,8 @@ import { SyncRun } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { runnerFor } from './registry.js';
 import { RunReporter } from './reporter.js';
-import { claimExecution, releaseRunLock, renewExecution, runHoldsFlow } from './runs.js';
+import { claimExecution, releaseRunLock, runHoldsFlow } from './runs.js';
+import type { Lease } from './lease.js';
 
 export interface ExecuteOptions {
   /** Keeps the Agenda job's own lock (Job.touch). */
@@ -32,7 +33,8 @@ export async function executeRun(ctx: AppContext, runId: string, options: Execut
   const owner = randomUUID();
 
   // Another worker may still be on it: wait for it to finish, or for its lease to lapse.
-  while (!(await claimExecution(run, owner, leaseMs))) {
+  let lease: Lease | undefined;
+  while (!(lease = await claimExecution(run, owner, leaseMs))) {
     if (!(await runHoldsFlow(run))) {
       await finish(runId, { status: 'cancelled', message: 'Another run of this flow took over.' });
       return;
@@ -52,21 +54,22 @@ export async function executeRun(ctx: AppContext, runId: string, options: Execut
     return;
   }
 
-  let lost = false;
+  const held = lease;
   const renew = async () => {
-    if (!(await renewExecution(run, owner, leaseMs))) lost = true;
+    await held.renew();
     await touchJob();
   };
   const timer = setInterval(() => void renew().catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed')), heartbeatMs);
   // What flows call between batches: no I/O, just stop if the run is no longer ours.
   const heartbeat = async () => {
-    if (lost) throw new ExecutionLost('This worker lost the run to another one.');
+    if (held.isLost) throw new ExecutionLost('This worker lost the run to another one.');
   };
   const reporter = new RunReporter(run);
   try {
     const settings = await getSettings(run.storeHash);
     const outcome = await runner({ ctx, run: { ...run, status: 'running' }, settings, reporter, heartbeat });
-    await heartbeat();
+    // The result is recorded only by the execution that still holds the run (fenced).
+    if (!(await held.renew())) throw new ExecutionLost('This worker lost the run to another one.');
     await reporter.save();
     const { failed, created, updated, hidden, unchanged } = reporter.counts;
     const status = outcome?.status ?? (failed === 0 ? 'succeeded' : created + updated + hidden + unchanged > 0 ? 'partial' : 'failed');

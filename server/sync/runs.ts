@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { RunLock, SyncRun, runLockId, type SyncRunDoc } from '../db/models/index.js';
 import type { Flow, Trigger } from './flows.js';
+import { leaseOptions, takeLease, type Lease, type LeaseKind } from './lease.js';
 
 /** A queued run nobody started within this long (its job was lost) no longer blocks its flow. */
 export const QUEUED_LOCK_MS = 30 * 60_000;
@@ -46,7 +47,8 @@ async function claimFlow(lockId: string, runId: string, now: Date): Promise<{ ok
     }
     const lock = await RunLock.findById(lockId).lean();
     if (!lock) continue; // released in between: try again
-    if (lock.expiresAt.getTime() > now.getTime()) return { ok: false, holder: lock.runId };
+    // Lapsed by more than the clock margin (hosts' clocks differ), as every lease of the app.
+    if (lock.expiresAt.getTime() > now.getTime() - leaseOptions.clockSkewMs) return { ok: false, holder: lock.runId };
     // Its holder is gone: take the flow over only if nobody else did first.
     const takeover = await RunLock.updateOne(
       { _id: lockId, runId: lock.runId, expiresAt: lock.expiresAt },
@@ -62,30 +64,29 @@ async function claimFlow(lockId: string, runId: string, now: Date): Promise<{ ok
   }
 }
 
+/** The execution lease on a flow's RunLock (the lease module's), `leaseMs` long. */
+const executionLease = (leaseMs: number): LeaseKind => ({
+  name: 'run',
+  model: RunLock,
+  ownerField: 'owner',
+  untilField: 'expiresAt',
+  leaseMs: () => leaseMs,
+  // Queued, not executing yet: any worker may start it.
+  alsoFree: [{ owner: null }],
+});
+
 /**
  * Makes this execution the one working on the run, for `leaseMs`: succeeds when nobody executes
- * it, when it is ours already, or when the executing worker's lease lapsed. False while another
- * live execution holds it, or when the flow now belongs to another run.
+ * it, when it is ours already, or when the executing worker's lease lapsed. Undefined while
+ * another live execution holds it, or when the flow now belongs to another run.
  */
-export async function claimExecution(run: RunRef, owner: string, leaseMs: number): Promise<boolean> {
-  const now = new Date();
-  const result = await RunLock.updateOne(
-    { _id: lockOf(run), runId: run._id, $or: [{ owner: null }, { owner }, { expiresAt: { $lt: now } }] },
-    { $set: { owner, heartbeatAt: now, expiresAt: new Date(now.getTime() + leaseMs) } },
-  );
-  return result.modifiedCount === 1 || result.matchedCount === 1;
+export function claimExecution(run: RunRef, owner: string, leaseMs: number): Promise<Lease | undefined> {
+  return takeLease(executionLease(leaseMs), lockOf(run), owner, { runId: run._id });
 }
 
 /** Whether the flow still belongs to this run (a run whose flow was taken over must stop). */
 export async function runHoldsFlow(run: RunRef): Promise<boolean> {
   return (await RunLock.exists({ _id: lockOf(run), runId: run._id })) !== null;
-}
-
-/** Renews this execution's lease; false when it was lost (then the execution must stop). */
-export async function renewExecution(run: RunRef, owner: string, leaseMs: number): Promise<boolean> {
-  const now = new Date();
-  const result = await RunLock.updateOne({ _id: lockOf(run), runId: run._id, owner }, { $set: { heartbeatAt: now, expiresAt: new Date(now.getTime() + leaseMs) } });
-  return result.matchedCount === 1;
 }
 
 export async function releaseRunLock(run: RunRef): Promise<void> {

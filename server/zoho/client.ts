@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { ZohoConnection } from '../db/models/index.js';
 import type { Priority } from '../sync/priority.js';
 import type { DailyBudget } from './budget.js';
+import { organizationZone, organizationZoneLogged } from './dates.js';
 import { readEnvelope, ZohoApiError, ZohoAuthError, ZohoErrorCode, ZohoRateLimited } from './errors.js';
 import type { OrgCallLimiter } from './limiter.js';
 import type { ZohoPlan } from './plans.js';
@@ -63,6 +64,8 @@ export class ZohoClient {
     private readonly apiBase: string,
     readonly limiter: OrgCallLimiter,
     readonly budget: DailyBudget,
+    /** The organization's time zone, which dates what the app sends (dates.ts); UTC when unknown. */
+    readonly timeZone = 'UTC',
   ) {}
 
   get<T extends object = Record<string, unknown>>(path: string, options: ZohoCallOptions): Promise<ZohoEnvelope & T> {
@@ -215,5 +218,15 @@ export async function zohoClientFor(ctx: AppContext, storeHash: string): Promise
   const organizationId = connection.status === 'connected' ? (connection.organizationId ?? undefined) : undefined;
   const limiter = runtime.limiterFor(organizationId ?? storeHash, plan);
   const budget = await runtime.budgetFor(storeHash, connection, organizationId);
-  return new ZohoClient(runtime, storeHash, organizationId, connection.apiBase, limiter, budget);
+  return new ZohoClient(runtime, storeHash, organizationId, connection.apiBase, limiter, budget, timeZoneOf(ctx, storeHash, organizationId, connection.organizationTimeZone));
+}
+
+/** Stores whose organization's zone this process found unknown and said so (once each). */
+const saidUtc = new Set<string>();
+
+function timeZoneOf(ctx: AppContext, storeHash: string, organizationId: string | undefined, value: string | null | undefined): string {
+  const { zone, known } = organizationZone(value);
+  if (known || !organizationId || saidUtc.has(storeHash)) return zone;
+  saidUtc.add(storeHash);
+  return organizationZoneLogged(ctx.logger, value, { storeHash, organizationId });
 }

@@ -5,6 +5,7 @@ import { HttpError, badRequest, forbidden } from '../http/errors.js';
 import { clearStoreSchedules, syncStoreSchedules } from '../sync/scheduler.js';
 import { zohoClientFor } from './client.js';
 import { accountsUrlFor, apiBaseFor, dataCenterFromLocation, trustedAccountsServer, type ZohoDataCenter } from './dataCenters.js';
+import { organizationZone, organizationZoneLogged } from './dates.js';
 import { ZohoAuthError } from './errors.js';
 import { buildAuthorizeUrl, exchangeCode, revokeToken } from './oauth.js';
 import { DAILY_CALLS_BY_PLAN, planFromName, type ZohoPlan } from './plans.js';
@@ -137,6 +138,7 @@ export async function completeZohoConnect(ctx: AppContext, who: { storeHash: str
     const same = organizations.find((o) => o.organizationId === previous.organizationId);
     if (same) {
       await ZohoConnection.updateOne({ _id: storeHash }, { $set: { status: 'connected', ...organizationFields(same) } });
+      organizationZoneLogged(ctx.logger, same.timeZone, { storeHash, organizationId: same.organizationId });
       // A reconnect to the same organization schedules at once (a new one waits for its choice).
       await syncStoreSchedules(storeHash);
     }
@@ -153,6 +155,8 @@ export interface ZohoOrganization {
   /** Who the organization belongs to, as Zoho lists it (contact_name, email). */
   contactName?: string;
   contactEmail?: string;
+  /** The organization's `time_zone` as Zoho lists it (an IANA name, or an abbreviation such as "PST"). */
+  timeZone?: string;
 }
 
 /** The organizations the connected Zoho user can reach (`GET /organizations`). */
@@ -167,13 +171,16 @@ export async function listZohoOrganizations(ctx: AppContext, storeHash: string):
     isDefault: org.is_default_org === true,
     contactName: typeof org.contact_name === 'string' ? org.contact_name : undefined,
     contactEmail: typeof org.email === 'string' ? org.email : undefined,
+    timeZone: typeof org.time_zone === 'string' ? org.time_zone : undefined,
   }));
 }
 
-/** What the connection keeps of the organization it is bound to. */
+/** What the connection keeps of the organization it is bound to, read again at each (re)connect. */
 const organizationFields = (org: ZohoOrganization) => ({
   organizationName: org.name,
   organizationContact: { name: org.contactName, email: org.contactEmail },
+  // Empty when Zoho lists none: dates are then UTC's (dates.ts).
+  organizationTimeZone: org.timeZone ?? '',
 });
 
 /** Binds the store to one of the user's organizations; its plan sets the daily budget. */
@@ -197,7 +204,8 @@ export async function chooseZohoOrganization(ctx: AppContext, storeHash: string,
       ...(changed ? { $unset: { budgetExhaustedUntil: 1 } } : {}),
     },
   );
-  ctx.logger.info({ storeHash, organizationId, plan: chosen.plan }, 'zoho organization chosen');
+  ctx.logger.info({ storeHash, organizationId, plan: chosen.plan, timeZone: chosen.timeZone }, 'zoho organization chosen');
+  organizationZoneLogged(ctx.logger, chosen.timeZone, { storeHash, organizationId });
   // Orders, fulfilment and their reconciliation start now; the catalog waits for confirmed settings.
   await syncStoreSchedules(storeHash);
   return zohoConnectionSummary(storeHash);
@@ -229,6 +237,8 @@ export interface ZohoConnectionSummary {
   contactEmail?: string;
   plan?: string;
   dailyBudget?: number;
+  /** The zone the organization's documents are dated in (its `time_zone`; "UTC" when Zoho's is absent or unknown). */
+  timeZone?: string;
   lastError?: { message: string; at?: Date };
 }
 
@@ -240,6 +250,7 @@ export async function zohoConnectionSummary(storeHash: string): Promise<ZohoConn
     organizationId: 1,
     organizationName: 1,
     organizationContact: 1,
+    organizationTimeZone: 1,
     plan: 1,
     dailyBudget: 1,
     lastError: 1,
@@ -254,6 +265,7 @@ export async function zohoConnectionSummary(storeHash: string): Promise<ZohoConn
     contactEmail: connection.organizationContact?.email ?? undefined,
     plan: connection.plan ?? undefined,
     dailyBudget: connection.dailyBudget ?? undefined,
+    timeZone: connection.organizationId ? organizationZone(connection.organizationTimeZone).zone : undefined,
     lastError: connection.status === 'needs_reconnect' && connection.lastError?.message ? { message: connection.lastError.message, at: connection.lastError.at ?? undefined } : undefined,
   };
 }

@@ -3,6 +3,7 @@ import { ensureWebhooks, INVENTORY_WEBHOOK_SCOPES } from '../../server/bigcommer
 import { OrderSync, WebhookReceipt } from '../../server/db/models/index.js';
 import { configureStockRealtime } from '../../server/sync/stock/options.js';
 import { ZOHO_ADJUSTMENT_REASON } from '../../server/sync/stock/twoWay.js';
+import { chooseOrganizationInZone, zoneOffUtcDay } from '../support/timeZones.js';
 import { addZohoWorkflowRules, adjustInZoho, bcLevel, bcStockWrites, settle, startStockWorld, syncNow, updateStockSettings, zohoAvailable, zohoItem, type StockWorld } from './stock.helpers.js';
 
 /**
@@ -99,5 +100,15 @@ describe('two-way real-time stock', () => {
     expect(zohoAvailable(w.org, 'ZI-MUG-01')).toBe(62);
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(60);
     expect(appAdjustments().at(-1)!.line_items[0]!.quantity_adjusted).toBe(-8);
+  });
+
+  it('dates the adjustment by the Zoho organization’s day, not UTC’s', async () => {
+    const { zone, day } = zoneOffUtcDay();
+    expect((await chooseOrganizationInZone(w.h.app, w.session, w.org, zone)).timeZone).toBe(zone);
+    const made = appAdjustments().length;
+    w.h.bigcommerce.state.setStock(w.store, { product_id: productOf('ZI-CAP-01').id }, 21);
+    await settle(w);
+    expect(appAdjustments()).toHaveLength(made + 1);
+    expect(appAdjustments().at(-1)).toMatchObject({ date: day, line_items: [expect.objectContaining({ item_id: zohoItem(w.org, 'ZI-CAP-01').item_id })] });
   });
 });

@@ -106,7 +106,7 @@ describe('orders mapping: sales order, invoice and payment', () => {
   const plan = planLines(snapshot.products, snapshot.order, items, settings);
 
   it('numbers the sales order from the order id and references the order; totals add up to BigCommerce’s (Zoho computes tax)', () => {
-    const body = salesOrderBody(snapshot, plan, 'c-1', settings);
+    const body = salesOrderBody(snapshot, plan, 'c-1', settings, 'UTC');
     expect(body).toMatchObject({ customer_id: 'c-1', salesorder_number: 'BC-120', reference_number: '120', date: '2024-03-05', shipping_charge: 10, discount: 5, discount_type: 'entity_level', delivery_method: 'Flat Rate' });
     expect(body.notes).toContain('Coupon: SAVE5');
     expect(body.adjustment).toBeUndefined();
@@ -115,7 +115,7 @@ describe('orders mapping: sales order, invoice and payment', () => {
   });
 
   it('carries BigCommerce’s tax as an adjustment when the merchant keeps BigCommerce’s amounts', () => {
-    const body = salesOrderBody(snapshot, plan, 'c-1', { ...settings, tax: 'bigcommerce' });
+    const body = salesOrderBody(snapshot, plan, 'c-1', { ...settings, tax: 'bigcommerce' }, 'UTC');
     expect(body).toMatchObject({ adjustment: 5.5, adjustment_description: 'Tax (BigCommerce)' });
     const lines = body.line_items as { rate: number; quantity: number }[];
     expect(sum(lines) - (body.discount as number) + (body.shipping_charge as number) + (body.adjustment as number)).toBeCloseTo(60.5, 2); // total_inc_tax
@@ -125,17 +125,26 @@ describe('orders mapping: sales order, invoice and payment', () => {
     const so = { line_items: [{ line_item_id: 'sol-2', item_id: 'z-tee-red-m', item_order: 2, quantity: 1 }, { line_item_id: 'sol-1', item_id: 'z-mug', item_order: 1, quantity: 2 }] };
     const map = lineMapOf(plan.lines, so);
     expect(map.map((l) => [l.zohoLineItemId, l.orderProductId])).toEqual([['sol-1', 1], ['sol-2', 2]]);
-    const body = invoiceBody(snapshot, plan, 'c-1', { paymentTerms: 30, paymentTermsLabel: 'Net 30' }, settings, new Map(map.map((l) => [l.orderProductId, l.zohoLineItemId])));
+    const body = invoiceBody(snapshot, plan, 'c-1', { paymentTerms: 30, paymentTermsLabel: 'Net 30' }, settings, 'UTC', new Map(map.map((l) => [l.orderProductId, l.zohoLineItemId])));
     expect(body).toMatchObject({ customer_id: 'c-1', reference_number: '120', payment_terms: 30, payment_terms_label: 'Net 30' });
     expect((body.line_items as { salesorder_item_id?: string }[]).map((l) => l.salesorder_item_id)).toEqual(['sol-1', 'sol-2']);
   });
 
   it('records what BigCommerce took as the payment, applied up to the invoice total, with a Zoho payment mode', () => {
-    const body = paymentBody(order({ store_credit_amount: '0.5000' }), 'c-1', 'inv-1', 55);
+    const body = paymentBody(order({ store_credit_amount: '0.5000' }), 'c-1', 'inv-1', 55, 'UTC');
     expect(body).toMatchObject({ customer_id: 'c-1', payment_mode: 'creditcard', amount: 60, reference_number: '120', invoices: [{ invoice_id: 'inv-1', amount_applied: 55 }] });
     expect(paymentMode('Cash on Delivery')).toBe('cash');
     expect(paymentMode('Bank Deposit')).toBe('banktransfer');
     expect(paymentMode('Manual')).toBe('others');
+  });
+
+  it('dates the sales order, invoice and payment by the organization’s day, not UTC’s', () => {
+    // 23:30 in Los Angeles on 31 March is 06:30 UTC on 1 April: March's books.
+    const late = { ...snapshot, order: order({ date_created: 'Wed, 01 Apr 2026 06:30:00 +0000' }) };
+    expect(salesOrderBody(late, plan, 'c-1', settings, 'America/Los_Angeles').date).toBe('2026-03-31');
+    expect(invoiceBody(late, plan, 'c-1', {}, settings, 'America/Los_Angeles').date).toBe('2026-03-31');
+    expect(paymentBody(late.order, 'c-1', 'inv-1', 55, 'America/Los_Angeles').date).toBe('2026-03-31');
+    expect(salesOrderBody(late, plan, 'c-1', settings, 'UTC').date).toBe('2026-04-01');
   });
 
   it('calls an order paid only when BigCommerce took the money', () => {
@@ -161,9 +170,11 @@ describe('orders mapping: contact', () => {
     expect(contactDetailsHash(a)).not.toBe(contactDetailsHash(b));
   });
 
-  it('reads BigCommerce’s RFC 2822 dates as UTC days', () => {
-    expect(zohoDate('Tue, 05 Mar 2024 23:30:00 -0500')).toBe('2024-03-06');
+  it('reads BigCommerce’s RFC 2822 dates as days of the organization’s zone', () => {
+    expect(zohoDate('Tue, 05 Mar 2024 23:30:00 -0500', 'UTC')).toBe('2024-03-06');
+    expect(zohoDate('Tue, 05 Mar 2024 23:30:00 -0500', 'America/New_York')).toBe('2024-03-05');
   });
+
 });
 
 describe('amountDifferences', () => {

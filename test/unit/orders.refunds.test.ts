@@ -65,12 +65,20 @@ describe('credit notes for BigCommerce refunds', () => {
 
   it('numbers credit notes from the sales-order prefix and the order id, and carries the order as reference', () => {
     expect(creditNoteNumber('BC-', 101, 2)).toBe('CN-BC-101-2');
-    const body = creditNoteBody(101, 'c-1', 'CN-BC-101-1', { lines: [{ name: 'x', rate: 1, quantity: 1 }] }, new Date('2026-11-27T10:00:00Z'));
+    const body = creditNoteBody(101, 'c-1', 'CN-BC-101-1', { lines: [{ name: 'x', rate: 1, quantity: 1 }] }, new Date('2026-11-27T10:00:00Z'), 'UTC');
     expect(body).toMatchObject({ customer_id: 'c-1', creditnote_number: 'CN-BC-101-1', reference_number: '101', date: '2026-11-27', is_inclusive_tax: true });
-    expect(creditNoteRefundBody({ id: 101, payment_method: 'Credit Card' }, 12.5, new Date('2026-11-27T10:00:00Z'))).toMatchObject({
+    expect(creditNoteRefundBody({ id: 101, payment_method: 'Credit Card' }, 12.5, new Date('2026-11-27T10:00:00Z'), 'UTC')).toMatchObject({
       refund_mode: 'creditcard',
       amount: 12.5,
       reference_number: '101',
     });
+  });
+
+  it('dates the credit note and its refund by the organization’s day', () => {
+    // 1 December 03:00 UTC is still 30 November in Chicago: November's books.
+    const at = new Date('2026-12-01T03:00:00Z');
+    expect(creditNoteBody(101, 'c-1', 'CN-BC-101-1', { lines: [] }, at, 'America/Chicago').date).toBe('2026-11-30');
+    expect(creditNoteRefundBody({ id: 101 }, 1, at, 'America/Chicago').date).toBe('2026-11-30');
+    expect(creditNoteBody(101, 'c-1', 'CN-BC-101-1', { lines: [] }, at, 'UTC').date).toBe('2026-12-01');
   });
 });

@@ -32,6 +32,8 @@ const zohoConnectionSchema = new Schema(
     organizationName: { type: String },
     /** The organization's contact_name and email, as Zoho lists it: whose organization the store is bound to. */
     organizationContact: { name: String, email: String },
+    /** The organization's `time_zone` as Zoho lists it ("America/Los_Angeles", "PST"): the day documents are dated by (zoho/dates.ts). */
+    organizationTimeZone: { type: String },
     plan: { type: String, enum: ['free', 'standard', 'professional', 'premium', 'enterprise'] },
     /** Calls per UTC day the app allows itself (the plan's, or what a code 45 taught). */
     dailyBudget: { type: Number },

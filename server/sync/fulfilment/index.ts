@@ -3,6 +3,7 @@ import { bigcommerceClientFor, StoreNotConnectedError } from '../../bigcommerce/
 import { FulfilmentCursor, ShipmentSync, ZohoConnection, shipmentSyncId, type ShipmentSyncDoc } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
 import { zohoClientFor } from '../../zoho/client.js';
+import { zohoDate } from '../../zoho/dates.js';
 import { ZohoAuthError, ZohoBudgetExhausted } from '../../zoho/errors.js';
 import type { Trigger } from '../flows.js';
 import { registerFlow, type FlowOutcome, type FlowRunContext } from '../registry.js';
@@ -36,24 +37,26 @@ interface PolledShipment {
 }
 
 const DAY_MS = 86_400_000;
-const zohoDay = (at: Date) => at.toISOString().slice(0, 10);
 const daysBefore = (at: Date, days: number) => new Date(at.getTime() - days * DAY_MS);
 
 /** Errors no other shipment of the run can escape: stop the run instead of failing each one. */
 const stopsTheRun = (error: unknown) =>
   error instanceof ZohoBudgetExhausted || error instanceof ZohoAuthError || error instanceof StoreNotConnectedError || error instanceof BigCommerceAuthError;
 
-/** Where this poll starts reading: the cursor, else the Zoho connection's day; a reconciliation looks further back. */
-async function pollStart(storeHash: string, trigger: Trigger, now: Date): Promise<string> {
+/**
+ * Where this poll starts reading: the cursor, else the Zoho connection's day; a reconciliation
+ * looks further back. Days are the organization's (`timeZone`), as Zoho's shipment dates are.
+ */
+async function pollStart(storeHash: string, trigger: Trigger, now: Date, timeZone: string): Promise<string> {
   const cursor = await FulfilmentCursor.findById(storeHash).lean();
   let since = cursor?.shippedSince;
   if (!since) {
     const connection = await ZohoConnection.findById(storeHash, { connectedAt: 1, createdAt: 1 }).lean<{ connectedAt?: Date; createdAt?: Date }>();
     const connected = connection?.connectedAt ?? connection?.createdAt;
-    since = zohoDay(connected ? daysBefore(connected, 1) : daysBefore(now, fulfilmentOptions.firstPollDays));
+    since = zohoDate(connected ? daysBefore(connected, 1) : daysBefore(now, fulfilmentOptions.firstPollDays), timeZone);
   }
   if (trigger === 'reconcile') {
-    const wide = zohoDay(daysBefore(now, fulfilmentOptions.reconcileDays));
+    const wide = zohoDate(daysBefore(now, fulfilmentOptions.reconcileDays), timeZone);
     if (wide < since) since = wide;
   }
   return since;
@@ -99,13 +102,14 @@ export async function runFulfilment({ ctx, run, settings, reporter, heartbeat }:
   const { storeHash } = run;
   const startedAt = new Date();
   const priority = priorityForTrigger(run.trigger);
-  const zoho = new FulfilmentZohoReads(await zohoClientFor(ctx, storeHash), priority);
+  const client = await zohoClientFor(ctx, storeHash);
+  const zoho = new FulfilmentZohoReads(client, priority);
   const bc = await bigcommerceClientFor(ctx, storeHash);
   const services: FulfilmentServices = { storeHash, bc, zoho, settings: settings.fulfilment, priority };
 
   try {
     // Read: shipped packages since the cursor, grouped by shipment.
-    const since = await pollStart(storeHash, run.trigger, startedAt);
+    const since = await pollStart(storeHash, run.trigger, startedAt, client.timeZone);
     const rows: ZohoPackageSummary[] = [];
     for await (const page of zoho.shippedPackages(since)) {
       rows.push(...page);
@@ -189,7 +193,7 @@ export async function runFulfilment({ ctx, run, settings, reporter, heartbeat }:
     if (!run.dryRun && failures === 0) {
       await FulfilmentCursor.updateOne(
         { _id: storeHash },
-        { $set: { shippedSince: zohoDay(daysBefore(startedAt, fulfilmentOptions.overlapDays)), updatedAt: new Date() } },
+        { $set: { shippedSince: zohoDate(daysBefore(startedAt, fulfilmentOptions.overlapDays), client.timeZone), updatedAt: new Date() } },
         { upsert: true },
       );
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BcOrder, BcOrderProduct } from '../../bigcommerce/orders.js';
 import type { Settings } from '../../settings/schema.js';
+import { zohoDate } from '../../zoho/dates.js';
 import type { BcAddress, OrderSnapshot, ZohoAddress, ZohoItemRef } from './types.js';
 
 /**
@@ -19,11 +20,8 @@ export const money = (value: unknown): number => {
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
-/** BigCommerce dates are RFC 2822 ("Tue, 05 Mar 2024 10:00:00 +0000"); Zoho takes YYYY-MM-DD. */
-export function zohoDate(value: unknown, fallback = new Date()): string {
-  const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
-  return (Number.isNaN(parsed) ? fallback : new Date(parsed)).toISOString().slice(0, 10);
-}
+/** BigCommerce dates are RFC 2822 ("Tue, 05 Mar 2024 10:00:00 +0000"); Zoho takes YYYY-MM-DD, in the organization's zone. */
+export { zohoDate };
 
 export const parseBcDate = (value: unknown): Date | undefined => {
   const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -291,11 +289,11 @@ function notesFor(snapshot: OrderSnapshot, plan: LinePlan): string {
 export const salesOrderNumber = (prefix: string, orderId: number) => `${prefix}${orderId}`;
 
 /** The fields a sales order and its invoice share. */
-function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<OrderSettings, 'tax'>) {
+function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<OrderSettings, 'tax'>, timeZone: string) {
   const { order } = snapshot;
   return {
     reference_number: String(order.id),
-    date: zohoDate(order.date_created),
+    date: zohoDate(order.date_created, timeZone),
     shipping_charge: money(order.shipping_cost_ex_tax),
     discount: plan.discount,
     discount_type: plan.discountType,
@@ -305,12 +303,13 @@ function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<Orde
   };
 }
 
-export function salesOrderBody(snapshot: OrderSnapshot, plan: LinePlan, customerId: string, settings: Pick<OrderSettings, 'tax' | 'salesOrderPrefix'>): Record<string, unknown> {
+/** `timeZone`: the Zoho organization's, which dates the order (as every document below). */
+export function salesOrderBody(snapshot: OrderSnapshot, plan: LinePlan, customerId: string, settings: Pick<OrderSettings, 'tax' | 'salesOrderPrefix'>, timeZone: string): Record<string, unknown> {
   const method = text(snapshot.addresses[0]?.shipping_method);
   return {
     customer_id: customerId,
     salesorder_number: salesOrderNumber(settings.salesOrderPrefix, snapshot.order.id),
-    ...commonBody(snapshot, plan, settings),
+    ...commonBody(snapshot, plan, settings, timeZone),
     ...(method ? { delivery_method: method } : {}),
     line_items: plan.lines.map((l) => l.zoho),
   };
@@ -331,11 +330,12 @@ export function invoiceBody(
   customerId: string,
   terms: PaymentTerms,
   settings: Pick<OrderSettings, 'tax'>,
+  timeZone: string,
   salesOrderLines?: ReadonlyMap<number, string>,
 ): Record<string, unknown> {
   return {
     customer_id: customerId,
-    ...commonBody(snapshot, plan, settings),
+    ...commonBody(snapshot, plan, settings, timeZone),
     ...(terms.paymentTerms !== undefined ? { payment_terms: terms.paymentTerms } : {}),
     ...(terms.paymentTermsLabel ? { payment_terms_label: terms.paymentTermsLabel } : {}),
     line_items: plan.lines.map((l) => {
@@ -356,14 +356,14 @@ export function paymentMode(method: unknown): string {
 }
 
 /** The customer payment for a paid order: what BigCommerce took, applied up to the invoice's total. */
-export function paymentBody(order: BcOrder, customerId: string, invoiceId: string, invoiceTotal: number): Record<string, unknown> {
+export function paymentBody(order: BcOrder, customerId: string, invoiceId: string, invoiceTotal: number, timeZone: string): Record<string, unknown> {
   const amount = round2(money(order.total_inc_tax) - money(order.store_credit_amount) - money(order.gift_certificate_amount));
   const method = text(order.payment_method);
   return {
     customer_id: customerId,
     payment_mode: paymentMode(method),
     amount,
-    date: zohoDate(order.date_created),
+    date: zohoDate(order.date_created, timeZone),
     reference_number: String(order.id),
     description: `BigCommerce order #${order.id}${method ? ` (${method})` : ''}`,
     invoices: [{ invoice_id: invoiceId, amount_applied: round2(Math.min(amount, invoiceTotal)) }],

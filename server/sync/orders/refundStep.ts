@@ -113,7 +113,7 @@ async function creditEachRefund(input: RefundStepInput): Promise<string | undefi
       if (!refundId) {
         await input.save({ 'refunds.pending.refundIntentAt': new Date() });
         try {
-          refundId = (await zoho.refundCreditNote(pending.creditnoteId, creditNoteRefundBody(order, pending.amount, new Date()))).creditnote_refund_id;
+          refundId = (await zoho.refundCreditNote(pending.creditnoteId, creditNoteRefundBody(order, pending.amount, new Date(), zoho.timeZone))).creditnote_refund_id;
           passCrashPoint('creditnote_refund', order.id);
         } catch (error) {
           // Refused for good (an account Zoho wants, a balance already refunded there): the credit
@@ -157,7 +157,7 @@ async function createCreditNoteOnce(input: RefundStepInput, pending: PendingNote
   if (found) return found;
   try {
     const created = await zoho.createCreditNote(
-      creditNoteBody(order.id, input.customerId, pending.number, pending, new Date()),
+      creditNoteBody(order.id, input.customerId, pending.number, pending, new Date(), zoho.timeZone),
       input.invoiceSent ? input.invoiceId : undefined,
     );
     passCrashPoint('creditnote', order.id);

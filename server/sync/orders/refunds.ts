@@ -1,5 +1,5 @@
 import type { BcOrderProduct } from '../../bigcommerce/orders.js';
-import { lineSku, money, paymentMode, round2 } from './mapping.js';
+import { lineSku, money, paymentMode, round2, zohoDate } from './mapping.js';
 import type { ZohoItemRef } from './types.js';
 
 /**
@@ -96,10 +96,11 @@ export function planCreditNote(
 /** `CN-<prefix><order id>-<n>`: a number Zoho refuses twice, so a retried create cannot duplicate. */
 export const creditNoteNumber = (prefix: string, orderId: number, n: number) => `CN-${prefix}${orderId}-${n}`;
 
-export function creditNoteBody(orderId: number, customerId: string, number: string, plan: Pick<CreditNotePlan, 'lines'>, date: Date): Record<string, unknown> {
+/** Dated `date`'s day in the Zoho organization's `timeZone` (as its refund, below). */
+export function creditNoteBody(orderId: number, customerId: string, number: string, plan: Pick<CreditNotePlan, 'lines'>, date: Date, timeZone: string): Record<string, unknown> {
   return {
     customer_id: customerId,
-    date: date.toISOString().slice(0, 10),
+    date: zohoDate(date, timeZone),
     creditnote_number: number,
     reference_number: String(orderId),
     // The rates are what BigCommerce refunded, tax included.
@@ -110,10 +111,10 @@ export function creditNoteBody(orderId: number, customerId: string, number: stri
 }
 
 /** Money out of Zoho for a paid invoice's credit note, by the order's payment method. */
-export function creditNoteRefundBody(order: { id: number; payment_method?: unknown }, amount: number, date: Date): Record<string, unknown> {
+export function creditNoteRefundBody(order: { id: number; payment_method?: unknown }, amount: number, date: Date, timeZone: string): Record<string, unknown> {
   const method = typeof order.payment_method === 'string' ? order.payment_method.trim() : '';
   return {
-    date: date.toISOString().slice(0, 10),
+    date: zohoDate(date, timeZone),
     refund_mode: paymentMode(method),
     amount,
     reference_number: String(order.id),

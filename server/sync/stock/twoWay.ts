@@ -2,6 +2,7 @@ import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { StockState } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
 import type { ZohoClient } from '../../zoho/client.js';
+import { zohoDate } from '../../zoho/dates.js';
 import { Priority } from '../priority.js';
 import type { RunReporter } from '../reporter.js';
 import { readBigCommerceLevels, refKey, type BcRef } from './bigcommerceLevels.js';
@@ -105,7 +106,6 @@ export function withoutEchoes(refs: BcRef[], itemByRef: Map<string, string>, big
   });
 }
 
-const zohoDate = (d: Date) => d.toISOString().slice(0, 10);
 /** Names the adjustment after the moment it was made, so the merchant can find it in Zoho. */
 const referenceFor = (d: Date) => `BC-STOCK-${d.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
 
@@ -145,7 +145,7 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
       const answer = await zoho.post<{ inventory_adjustment?: { inventory_adjustment_id?: string } }>(
         '/inventoryadjustments',
         {
-          date: zohoDate(now),
+          date: zohoDate(now, zoho.timeZone),
           reason: ZOHO_ADJUSTMENT_REASON,
           description: 'Levels set in the BigCommerce control panel, sent by the BigCommerce ↔ Zoho app.',
           reference_number: referenceFor(now),
