@@ -30,13 +30,15 @@ export async function handleOrderEvent(ctx: AppContext, data: BigCommerceEventJo
 
 /**
  * `orders.process` (a retry asked from the panel: now, whatever the order's state) and
- * `orders.retry` (a scheduled retry: only if the order still waits for exactly this attempt;
- * a later failure scheduled its own).
+ * `orders.retry`: a scheduled retry runs only if the order still waits for exactly this attempt
+ * (a later failure scheduled its own); a follow-up of an event that found the order busy (no
+ * `at`) runs whatever the order's status, since a cancellation, payment, refund or edit of a
+ * done, held or failed order is what it carries (the order's `recheck` flag keeps it durable).
  */
 export async function handleOrderJob(ctx: AppContext, data: OrderJobData, trigger: Extract<OrderTrigger, 'manual' | 'retry'>): Promise<ProcessResult | undefined> {
-  if (trigger === 'retry') {
-    const doc = await OrderSync.findById(orderSyncId(data.storeHash, data.orderId), { status: 1, nextAttemptAt: 1 }).lean();
-    if (!doc || doc.status !== 'waiting' || (data.at && doc.nextAttemptAt?.toISOString() !== data.at)) return undefined;
+  if (trigger === 'retry' && data.at) {
+    const doc = await OrderSync.findById(orderSyncId(data.storeHash, data.orderId), { status: 1, nextAttemptAt: 1, recheck: 1 }).lean();
+    if (!doc || ((doc.status !== 'waiting' || doc.nextAttemptAt?.toISOString() !== data.at) && !doc.recheck)) return undefined;
   }
   return processAndCount(ctx, data.storeHash, data.orderId, trigger);
 }

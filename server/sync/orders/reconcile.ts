@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
-import { paginateOrders, type BcOrder } from '../../bigcommerce/orders.js';
+import type { BigCommerceClient } from '../../bigcommerce/client.js';
+import type { BcOrder } from '../../bigcommerce/orders.js';
 import { OrderSync, OrdersCursor } from '../../db/models/index.js';
 import type { FlowOutcome, FlowRunContext } from '../registry.js';
 import type { RunReporter } from '../reporter.js';
@@ -10,6 +11,37 @@ import { orderServicesFor } from './services.js';
 
 /** Waiting orders retried per reconciliation (the scheduled retries do the rest). */
 const DUE_SWEEP_LIMIT = 200;
+/** Orders per page of the reconciliation's read (BigCommerce v2 allows up to 250). */
+const ORDERS_PAGE = 100;
+
+/**
+ * Pages of the orders modified since a date, oldest change first, read by keyset: each page
+ * starts from the newest change the previous one reached, so an order modified during the pass
+ * moves to the end of what is still to be read instead of shifting an unread order onto a page
+ * already read (page numbers over a moving set skip orders). Orders that share one second past a
+ * full page are read on by page number within that second. An order met twice with the same
+ * change is given once.
+ */
+export async function* ordersModifiedSince(bc: BigCommerceClient, since: Date, limit = ORDERS_PAGE): AsyncGenerator<BcOrder[]> {
+  let from = since;
+  let page = 1;
+  const given = new Map<number, string>();
+  for (;;) {
+    const query = { min_date_modified: from.toISOString(), sort: 'date_modified:asc', limit, page };
+    const batch = (await bc.v2<BcOrder[] | undefined>('GET', '/orders', { query, priority: 'reconcile' })) ?? [];
+    const fresh = batch.filter((order) => given.get(order.id) !== String(order.date_modified));
+    for (const order of fresh) given.set(order.id, String(order.date_modified));
+    if (fresh.length > 0) yield fresh;
+    if (batch.length < limit) return;
+    const newest = batch.reduce((max, order) => Math.max(max, parseBcDate(order.date_modified)?.getTime() ?? 0), 0);
+    if (newest > from.getTime()) {
+      from = new Date(newest);
+      page = 1;
+    } else {
+      page++;
+    }
+  }
+}
 
 /**
  * The `orders` flow (every 15 minutes by default, and "Sync now"): lists the BigCommerce
@@ -28,14 +60,18 @@ export async function runOrdersReconciliation({ ctx, run, settings, reporter, he
   let newest = since;
   let seen = 0;
 
-  const pages = paginateOrders(services.bc, { min_date_modified: since.toISOString(), sort: 'date_modified:asc' }, { priority: 'reconcile' });
-  for await (const page of pages) {
+  // The cursor never passes an order this pass could not look at (another worker held it): it
+  // stops just before the oldest such change, so the next pass sees that order again.
+  let blockedAt: number | undefined;
+  for await (const page of ordersModifiedSince(services.bc, since)) {
     const results = await Promise.all(page.map((order) => queue.add(() => processOne(ctx, services, run._id, order.id, 'reconcile', run.dryRun, order))));
     await report(reporter, results);
-    for (const order of page) {
+    page.forEach((order, i) => {
       const modified = parseBcDate(order.date_modified);
-      if (modified && modified > newest) newest = modified;
-    }
+      if (!modified) return;
+      if (results[i]?.status === 'busy') blockedAt = Math.min(blockedAt ?? Infinity, modified.getTime());
+      if (modified > newest && (blockedAt === undefined || modified.getTime() < blockedAt)) newest = modified;
+    });
     seen += page.length;
     // A dry run looked without doing: the next real run must see the same orders.
     if (!run.dryRun) await OrdersCursor.updateOne({ _id: storeHash }, { $set: { modifiedSince: newest, updatedAt: new Date(), ...(backfillFrom ? { backfillFrom } : {}) } }, { upsert: true });
@@ -46,10 +82,15 @@ export async function runOrdersReconciliation({ ctx, run, settings, reporter, he
     await OrdersCursor.updateOne({ _id: storeHash }, { $setOnInsert: { modifiedSince: since }, $set: { updatedAt: new Date(), ...(backfillFrom ? { backfillFrom } : {}) } }, { upsert: true });
   }
 
-  // Due retries, and orders a dead worker claimed but never got to record (no attempt time, lease lapsed).
+  // Due retries, orders a dead worker claimed but never got to record (no attempt time, lease
+  // lapsed), and orders of any status whose holder died with an event still to look at (recheck).
   const now = new Date();
   const due = await OrderSync.find(
-    { storeHash, status: 'waiting', leaseUntil: { $lt: now }, $or: [{ nextAttemptAt: { $lte: now } }, { nextAttemptAt: { $exists: false } }] },
+    {
+      storeHash,
+      leaseUntil: { $lt: now },
+      $or: [{ status: 'waiting', nextAttemptAt: { $lte: now } }, { status: 'waiting', nextAttemptAt: { $exists: false } }, { recheck: true }],
+    },
     { orderId: 1 },
   )
     .sort({ nextAttemptAt: 1 })
