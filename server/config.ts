@@ -36,6 +36,7 @@ const schema = z.object({
   ENCRYPTION_KEY: base64Key,
   CSP_FRAME_ANCESTORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
@@ -66,6 +67,8 @@ export interface Config {
   encryptionKey: Buffer;
   cspFrameAncestors: string[];
   logLevel: string;
+  /** On SIGTERM, how long running jobs may finish before they are released to another worker. */
+  shutdownGraceMs: number;
   /** Alert e-mails to store owners: on when SMTP_URL and ALERT_FROM are set. `panelUrl` has {store_hash} in it. */
   alertMail: { smtpUrl: string; from: string; panelUrl: string } | undefined;
 }
@@ -111,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: decodeKey(e.ENCRYPTION_KEY),
     cspFrameAncestors: e.CSP_FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     alertMail: e.SMTP_URL && e.ALERT_FROM ? { smtpUrl: e.SMTP_URL, from: e.ALERT_FROM, panelUrl: e.ALERT_PANEL_URL } : undefined,
   };
 }

@@ -18,6 +18,8 @@ async function main() {
     const running = await startApp(config);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
+        // Whatever hangs past the grace and the release after it, the platform would kill us anyway.
+        setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000).unref();
         running.stop().then(
           () => process.exit(0),
           () => process.exit(1),

@@ -4,9 +4,10 @@ import { createApp } from './app.js';
 import { apiUsage } from './bigcommerce/usage.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
-import { agendaJobQueue, createAgenda, type AgendaOptions } from './jobs/agenda.js';
+import { agendaJobQueue, createAgenda, type AgendaOptions, type AppAgenda } from './jobs/agenda.js';
 import { defineJobs, scheduleRecurringJobs } from './jobs/definitions.js';
 import { createLogger } from './logger.js';
+import { runShutdownReleases, waitAtMost } from './shutdown.js';
 import { zohoRuntime } from './zoho/runtime.js';
 
 /**
@@ -16,13 +17,15 @@ import { zohoRuntime } from './zoho/runtime.js';
 export interface RunningApp {
   config: Config;
   url: string;
+  /** The job runner (tests define jobs of their own on it). */
+  agenda: AppAgenda;
   stop(): Promise<void>;
 }
 
 export async function startApp(config: Config, jobOptions: AgendaOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  const agenda = createAgenda(database.connection.db!, jobOptions);
+  const agenda = createAgenda(database.connection.db!, { logger, ...jobOptions });
   // One process doing both roles: a job queued by a request starts at once instead of at the
   // next poll (with separate web and worker processes, workers poll every two seconds).
   if (config.role === 'all') agenda.notifyVia(new InMemoryNotificationChannel());
@@ -51,16 +54,26 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info('shutting down');
-      // Stop taking requests, let running jobs finish (bounded), then close the database.
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      server?.closeAllConnections();
-      if (config.role !== 'web') await agenda.drain(30_000).catch(() => agenda.stop());
+      logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down');
+      const graceEnds = Date.now() + config.shutdownGraceMs;
+      // No new connections from now on; requests under way finish within the grace too.
+      const httpClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      if (config.role !== 'web') {
+        // Stop taking jobs, let the running ones finish within the grace, release the rest.
+        await agenda.stopJobs(config.shutdownGraceMs).then(
+          ({ finished, released }) => released.length && logger.warn({ finished, released }, 'jobs still running after the grace were released to another worker'),
+          (error: unknown) => logger.error({ err: error }, 'jobs not released: another worker takes them when their locks lapse'),
+        );
+      }
+      // Leases held by work still under way here: another worker may take it at once.
+      await runShutdownReleases();
       // API usage is counted in memory and written in batches: write the last of it.
       await Promise.allSettled([apiUsage.stop(), zohoRuntime(ctx).flush(), zohoRuntime(ctx).leaveAll()]);
+      await waitAtMost(httpClosed, graceEnds - Date.now());
+      server?.closeAllConnections();
+      await httpClosed;
       await database.close();
       logger.info('stopped');
     })());
-  return { config, url, stop };
+  return { config, url, agenda, stop };
 }
-

@@ -1,6 +1,6 @@
-import { exponential, type Agenda } from 'agenda';
+import { exponential } from 'agenda';
 import type { AppContext } from '../context.js';
-import { JOB_LOCK_LIFETIME_MS } from './agenda.js';
+import { JOB_LOCK_LIFETIME_MS, type AppAgenda } from './agenda.js';
 import { executeRun } from '../sync/executeRun.js';
 import '../sync/index.js';
 import { erasePersonalData, pruneHistory } from '../sync/prune.js';
@@ -20,12 +20,15 @@ import { ALERT_EMAIL_JOB, sendAlertEmails } from '../alerts/email.js';
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
 
-/** Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync. */
-export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifetimeMs?: number } = {}): void {
-  // A run renews its lease (and its Agenda job's lock) three times per lock lifetime.
+/**
+ * Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync.
+ * AppAgenda keeps each job's lock while it runs (a touch every third of the lock lifetime).
+ */
+export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLifetimeMs?: number } = {}): void {
+  // A run renews its lease three times per lock lifetime.
   const heartbeatMs = Math.min(20_000, Math.floor((options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS) / 3));
   agenda.define<{ runId: string }>(RUN_JOB, async (job) => {
-    await executeRun(ctx, job.attrs.data.runId, { touchJob: () => job.touch(), heartbeatMs });
+    await executeRun(ctx, job.attrs.data.runId, { heartbeatMs });
   });
   agenda.define<ZohoEventData>(
     ZOHO_EVENT_JOB,
@@ -65,7 +68,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
     { backoff: exponential({ delay: 30_000, factor: 2, maxDelay: 30 * 60_000, maxRetries: 20 }) },
   );
   agenda.define<StockFlushJobData>(STOCK_FLUSH_JOB, async (job) => {
-    await runStockFlushJob(ctx, job.attrs.data, () => job.touch());
+    await runStockFlushJob(ctx, job.attrs.data);
   });
   agenda.define(STOCK_SWEEP_JOB, async () => {
     await sweepStockFlushes(ctx);
@@ -73,8 +76,8 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
   }, { concurrency: 1 });
-  agenda.define(ALERT_EMAIL_JOB, async (job) => {
-    await sendAlertEmails(ctx, new Date(), () => job.touch());
+  agenda.define(ALERT_EMAIL_JOB, async () => {
+    await sendAlertEmails(ctx, new Date());
   }, { concurrency: 1 });
   agenda.define(PRUNE_JOB, async () => {
     await pruneHistory(ctx);
@@ -83,7 +86,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext, options: { lockLifet
 }
 
 /** The recurring jobs; Agenda keeps one of each however many workers call this. */
-export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
+export async function scheduleRecurringJobs(agenda: AppAgenda): Promise<void> {
   await agenda.every('1 minute', SCHEDULER_TICK_JOB);
   await agenda.every('1 minute', STOCK_SWEEP_JOB);
   await agenda.every('5 minutes', ALERT_EMAIL_JOB);

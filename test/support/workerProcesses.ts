@@ -3,6 +3,10 @@ import { createInterface } from 'node:readline';
 import { projectRoot } from '../../server/paths.js';
 import type { TestHarness } from './testApp.js';
 
+/** A job every worker process runs ({ms}: wait that long), and where it writes when it starts and finishes. */
+export const TEST_SLEEP_JOB = 'test.sleep';
+export const TEST_JOB_EVENTS = 'testJobEvents';
+
 /**
  * Real worker processes (test/support/workerProcess.ts: ROLE=worker, short job locks) on the
  * test's database and simulators, for crash and multi-process tests. Kill them all at the end.
@@ -12,7 +16,8 @@ export class WorkerProcesses {
 
   constructor(private readonly h: TestHarness) {}
 
-  start(): Promise<ChildProcess> {
+  /** `env` adds to (or overrides) the worker's environment. */
+  start(env: Record<string, string> = {}): Promise<ChildProcess> {
     const { config } = this.h.ctx;
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/workerProcess.ts'], {
       cwd: projectRoot,
@@ -32,6 +37,7 @@ export class WorkerProcesses {
         SESSION_SECRET: config.sessionSecret,
         ENCRYPTION_KEY: config.encryptionKey.toString('base64'),
         LOG_LEVEL: 'warn',
+        ...env,
       },
     });
     this.children.push(child);
