@@ -3,6 +3,7 @@ import { RunRecord } from '../../server/db/models/index.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { configureOrderProcessing } from '../../server/sync/orders/options.js';
 import { configureZohoRuntime } from '../../server/zoho/runtime.js';
+import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
 import { createInvoice } from '../../sandbox/zoho/api/invoices.js';
 import { FAST_ORDERS, orderState, placeOrder, startOrdersWorld, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
 
@@ -57,6 +58,24 @@ describe.each([
       invoiceId: zoho.invoices[0]!.invoice_id,
       paymentId: zoho.payments[0]!.payment_id,
     });
+  });
+});
+
+describe('a cancellation sees creates in flight', () => {
+  it.each([
+    ['sales order', '/salesorders$'],
+    ['invoice', '/invoices$'],
+  ])('an order cancelled while the answer to its %s create is unknown: what Zoho made is found and voided', async (_what, path) => {
+    const email = `cancel-inflight-${path.replace(/\W/g, '')}@example.com`;
+    // Not paid: an unpaid invoice is voided on cancellation.
+    const order = placeOrder(world, { email, statusId: 7 });
+    world.h.zoho!.faults.loseAnswers({ times: 1, mode: 'reset', match: { method: 'POST', path } });
+    expect((await job(order.id))?.status).toBe('waiting');
+    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 5 });
+    expect((await job(order.id))?.status).toBe('cancelled');
+    const zoho = zohoRecords(world.org, order.id, email);
+    expect(zoho.salesOrders.map((so) => so.status)).toEqual(['void']);
+    expect(zoho.invoices.map((i) => i.status)).toEqual(path === '/invoices$' ? ['void'] : []);
   });
 });
 

@@ -11,6 +11,8 @@ export interface KnownOrder {
   bc?: { statusId?: number | null; dateModified?: Date | null; refundedAmount?: number | null } | null;
   refunds?: { credited?: number | null } | null;
   nextAttemptAt?: Date | null;
+  /** Creates sent to Zoho (their answers may never have come back). */
+  intents?: { salesorder?: Date | null; invoice?: Date | null } | null;
 }
 
 export type Decision =
@@ -50,8 +52,11 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
     return kept && refundChanged(money(order.refunded_amount), known.bc?.refundedAmount ?? 0) ? { kind: 'record_refund' } : { kind: 'nothing', reason: 'already cancelled' };
   }
 
-  if (order.status_id === CANCELLED_STATUS_ID || (order.status_id === DECLINED_STATUS_ID && inZoho)) {
-    if (inZoho) return { kind: 'cancel' };
+  // A sales order or invoice create was sent and its answer is unknown: Zoho may have made it,
+  // so a cancellation first finds out (then voids what is there), never "nothing was sent".
+  const inFlight = Boolean(known?.intents?.salesorder || known?.intents?.invoice);
+  if (order.status_id === CANCELLED_STATUS_ID || (order.status_id === DECLINED_STATUS_ID && (inZoho || inFlight))) {
+    if (inZoho || inFlight) return { kind: 'cancel' };
     if (known && (known.status === 'waiting' || known.status === 'held' || known.status === 'failed')) return { kind: 'cancel_unsent' };
     return ignoreOnce(known, order, `Status "${order.status}" is not one that counts as a real order.`);
   }

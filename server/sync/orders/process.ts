@@ -287,6 +287,7 @@ class OrderAttempt {
         return { status: 'cancelled', outcome: { operation: 'update', reason: note } };
       }
       case 'cancel': {
+        await this.resolveInFlight(order, storeHash);
         const { note } = await voidInZoho(this.doc, await this.zoho(), (set) => this.save(set));
         await this.save({ status: 'cancelled', note }, ['nextAttemptAt', 'lastError', 'held', 'firstFailureAt']);
         return { status: 'cancelled', outcome: { operation: 'update', zohoId: this.doc.zoho?.invoiceId ?? undefined, reason: note } };
@@ -296,10 +297,57 @@ class OrderAttempt {
     }
   }
 
+  /**
+   * Before a cancellation voids anything: a sales order or invoice create whose answer never came
+   * (a crash, a lost answer) is looked up the way a retry would, and recorded if Zoho made it,
+   * so that it is voided rather than left live behind a cancelled order.
+   */
+  private async resolveInFlight(order: BcOrder, storeHash: string): Promise<void> {
+    const ids = this.doc.zoho ?? {};
+    const intents = this.doc.intents ?? {};
+    const zoho = await this.zoho();
+    if (intents.salesorder && !ids.salesorderId) {
+      const so = await zoho.findSalesOrderByNumber(salesOrderNumber(this.services.settings.salesOrderPrefix, order.id));
+      if (so && (so.reference_number === undefined || so.reference_number === String(order.id))) {
+        this.recovered(`Adopted sales order ${so.salesorder_number} after a lost answer.`);
+        await this.save({ 'zoho.salesorderId': so.salesorder_id, 'zoho.salesorderNumber': so.salesorder_number, ...(so.total !== undefined ? { 'zoho.salesorderTotal': money(so.total) } : {}) });
+      }
+    }
+    const customerId = this.doc.zoho?.contactId;
+    if (intents.invoice && !ids.invoiceId && customerId) {
+      const { plan } = await this.snapshotAndPlan(order, storeHash);
+      const salesorderTotal = this.doc.zoho?.salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
+      const found = await zoho.findLostInvoice({
+        reference: String(order.id),
+        customerId,
+        date: zohoDate(order.date_created, zoho.timeZone),
+        lines: plan.lines.map((l) => l.zoho),
+        ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
+      });
+      if (found) {
+        this.recovered(`Adopted invoice ${found.invoice_number} after a lost answer.`);
+        await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
+      }
+    }
+  }
+
+  /** The order's lines, addresses and coupons from BigCommerce, and its lines planned against Zoho's items. */
+  private async snapshotAndPlan(order: BcOrder, storeHash: string): Promise<{ snapshot: OrderSnapshot; plan: LinePlan }> {
+    const options = { priority: this.priority };
+    const snapshot: OrderSnapshot = {
+      order,
+      products: await getOrderProducts(this.services.bc, order.id, options),
+      addresses: await getOrderShippingAddresses(this.services.bc, order.id, options),
+      // Coupons only name codes in the notes; the amounts are on the order.
+      coupons: money(order.coupon_discount) > 0 ? await getOrderCoupons(this.services.bc, order.id, options) : [],
+    };
+    const items = await resolveItemsBySku(storeHash, snapshot.products.map(lineSku), await this.zoho());
+    return { snapshot, plan: planLines(snapshot.products, order, items, this.services.settings) };
+  }
+
   /** contact → sales order → invoice → sent → payment, each skipped when already recorded. */
   private async advance(order: BcOrder, storeHash: string): Promise<AttemptResult> {
     const settings = this.services.settings;
-    const orderId = order.id;
     const ids = () => this.doc.zoho ?? {};
     const paid = isPaid(order) && settings.recordPayment;
     let createdInvoice = false;
@@ -307,17 +355,7 @@ class OrderAttempt {
     let snapshot: OrderSnapshot | undefined;
     let plan: LinePlan | undefined;
     if (!ids().invoiceId) {
-      const options = { priority: this.priority };
-      snapshot = {
-        order,
-        products: await getOrderProducts(this.services.bc, orderId, options),
-        addresses: await getOrderShippingAddresses(this.services.bc, orderId, options),
-        // Coupons only name codes in the notes; the amounts are on the order.
-        coupons: money(order.coupon_discount) > 0 ? await getOrderCoupons(this.services.bc, orderId, options) : [],
-      };
-      const zoho = await this.zoho();
-      const items = await resolveItemsBySku(storeHash, snapshot.products.map(lineSku), zoho);
-      plan = planLines(snapshot.products, order, items, settings);
+      ({ snapshot, plan } = await this.snapshotAndPlan(order, storeHash));
       if (plan.unmapped.length > 0 || plan.lines.length === 0) return this.hold(plan);
       this.later({ orderAddressId: snapshot.addresses[0]?.id ?? plan.lines[0]?.orderAddressId });
     }
