@@ -2,10 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RunRecord } from '../../server/db/models/index.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { configureOrderProcessing } from '../../server/sync/orders/options.js';
-import { configureZohoRuntime } from '../../server/zoho/runtime.js';
 import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
 import { createInvoice } from '../../sandbox/zoho/api/invoices.js';
-import { FAST_ORDERS, orderState, placeOrder, startOrdersWorld, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
+import { FAST_ORDERS, fastZohoRuntime, orderState, placeOrder, startOrdersWorld, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
 
 /**
  * Zoho does the work and the answer is lost (the connection reset, or no answer before the
@@ -18,7 +17,7 @@ let world: OrdersWorld;
 beforeAll(async () => {
   world = await startOrdersWorld('loststore');
   // Short enough that a held answer is given up on quickly.
-  configureZohoRuntime(world.h.ctx, { perInterval: 100_000, intervalMs: 1_000, rateLimitPauseMs: 20, concurrencyPauseMs: 10, transientPauseMs: 5, transientRetries: 1, requestTimeoutMs: 1_000, tokens: { pollMs: 10 }, budget: { flushMs: 20 } });
+  fastZohoRuntime(world.h, { requestTimeoutMs: 1_000 });
 });
 afterAll(() => stopOrdersWorld(world));
 afterEach(() => world.h.zoho!.faults.clear());

@@ -6,7 +6,7 @@ import { saveSettings } from '../../server/settings/service.js';
 import { crashPoints } from '../../server/sync/orders/crashPoints.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { configureOrderProcessing } from '../../server/sync/orders/options.js';
-import { FAST_ORDERS, SKUS, deliver, orderState, placeOrder, startOrdersWorld, startWorker, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
+import { deliver, FAST_ORDERS, fastZohoRuntime, orderState, placeOrder, SKUS, startOrdersWorld, startWorker, stopOrdersWorld, zohoRecords, type OrdersWorld } from './orders.support.js';
 
 /**
  * Refunds made in BigCommerce: with credit notes on, each refund becomes one Zoho credit note
@@ -19,6 +19,8 @@ const auth = () => ({ authorization: `Bearer ${world.session}` });
 
 beforeAll(async () => {
   world = await startOrdersWorld('refundstore');
+  // A held answer is given up on quickly (the lost-answer tests).
+  fastZohoRuntime(world.h, { requestTimeoutMs: 1_000 });
   // The test drives retries itself: scheduled ones would come too late to matter.
   configureOrderProcessing({ ...FAST_ORDERS, retryBaseMs: 60_000, retryMaxMs: 60_000 });
   await saveSettings(world.storeHash, { orders: { creditNotes: true } });
@@ -132,6 +134,22 @@ describe('credit notes (setting on)', () => {
     // And a further look changes nothing.
     expect((await process(order.id))?.status).toBe('unchanged');
     expect(creditNotesOf(order.id)).toHaveLength(1);
+  });
+
+  it.each(['reset', 'timeout'] as const)('Zoho made the credit note, then its refund, and both answers were lost (%s): the retries find both, one of each', async (mode) => {
+    const order = await invoicedOrder(`refundlost-${mode}@example.com`);
+    refund(order.id, { items: [{ order_product_id: lineOf(order.id, SKUS.tee), quantity: 1 }] });
+    const faults = world.h.zoho!.faults;
+    faults.loseAnswers({ times: 1, mode, match: { method: 'POST', path: '/creditnotes$' } });
+    expect((await process(order.id))?.status).toBe('waiting');
+    expect(creditNotesOf(order.id)).toHaveLength(1);
+    faults.loseAnswers({ times: 1, mode, match: { method: 'POST', path: '/creditnotes/[^/]+/refunds$' } });
+    expect((await process(order.id))?.status).toBe('waiting');
+    expect(creditNotesOf(order.id)[0]!.refunds).toHaveLength(1);
+    expect((await process(order.id))?.status).toBe('done');
+    expect(creditNotesOf(order.id)).toHaveLength(1);
+    expect(creditNotesOf(order.id)[0]!.refunds).toHaveLength(1);
+    expect(faults.lostAnswers).toBeGreaterThanOrEqual(2);
   });
 
   it('Zoho refusing the refund of a credit note it made (voided there meanwhile) leaves the money out to the merchant, said in the note', async () => {

@@ -35,9 +35,14 @@ export const SKUS = { mug: 'ORD-MUG', tee: 'ORD-TEE-RED-M' } as const;
 
 export const FAST_ORDERS: Partial<OrderProcessingOptions> = { retryBaseMs: 50, retryMaxMs: 200, leaseMs: 3_000, contactWaitMs: 5_000, contactPollMs: 20, reconcileConcurrency: 4 };
 
+/** Zoho's limits scaled down (a minute becomes a second); `requestTimeoutMs` for tests that hold answers back. */
+export function fastZohoRuntime(h: TestHarness, overrides: { requestTimeoutMs?: number } = {}): void {
+  configureZohoRuntime(h.ctx, { perInterval: 100_000, intervalMs: 1_000, rateLimitPauseMs: 20, concurrencyPauseMs: 10, transientPauseMs: 5, transientRetries: 1, tokens: { pollMs: 10 }, budget: { flushMs: 20 }, ...overrides });
+}
+
 export async function startOrdersWorld(storeHash: string): Promise<OrdersWorld> {
   const h = await startTestHarness({ storeHash: `${storeHash}sim`, zoho: { limits: { requestsPerMinute: 100_000, minuteWindowMs: 1_000 } } });
-  configureZohoRuntime(h.ctx, { perInterval: 100_000, intervalMs: 1_000, rateLimitPauseMs: 20, concurrencyPauseMs: 10, transientPauseMs: 5, transientRetries: 1, tokens: { pollMs: 10 }, budget: { flushMs: 20 } });
+  fastZohoRuntime(h);
   configureOrderProcessing(FAST_ORDERS);
   // A big BigCommerce quota: the client's pacing (tested on its own) would otherwise space these tests' calls out.
   h.bigcommerce.rateLimit.configure({ quota: 100_000, windowMs: 30_000 });
