@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { Store, WebhookReceipt } from '../db/models/index.js';
 import { unauthorized } from '../http/errors.js';
+import { requeueIfStuck, type ReceiptJob } from '../jobs/receiptSweep.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
 import {
   bigcommerceReceiptId,
@@ -11,14 +12,16 @@ import {
 } from './webhookDelivery.js';
 import { webhookSecretMatches } from './webhookSecret.js';
 
-export type DeliveryOutcome = 'queued' | 'ignored' | 'duplicate';
+export type DeliveryOutcome = 'queued' | 'ignored' | 'duplicate' | 'requeued';
 
 /**
  * Records one authenticated delivery exactly once and queues its job. The receipt's insert is
  * the claim: concurrent redeliveries race on its natural _id and all but one get a duplicate-key
- * error, so exactly one job is queued whatever the timing. Deliveries the app cannot use are
- * recorded as `ignored` with the reason (the merchant sees them) and still acknowledged:
- * refusing them would count against the app's delivery success rate.
+ * error, so exactly one job is queued whatever the timing. A redelivery of a receipt still
+ * `queued` five minutes on whose job is gone queues it again (`requeued`, see
+ * jobs/receiptSweep.ts). Deliveries the app cannot use are recorded as `ignored` with the
+ * reason (the merchant sees them) and still acknowledged: refusing them would count against
+ * the app's delivery success rate.
  */
 export async function recordBigCommerceDelivery(
   ctx: AppContext,
@@ -42,6 +45,15 @@ export async function recordBigCommerceDelivery(
         ? 'Zoho Inventory is not connected yet: the next reconciliation after connecting catches up.'
         : undefined;
   const resourceId = delivery.data.id === undefined ? undefined : String(delivery.data.id);
+  const data: BigCommerceEventJobData = {
+    storeHash,
+    receiptId,
+    scope: delivery.scope,
+    ...(resourceId !== undefined ? { resourceId } : {}),
+    data: delivery.data,
+    createdAt: delivery.created_at,
+  };
+  const now = new Date();
 
   try {
     await WebhookReceipt.create({
@@ -51,24 +63,16 @@ export async function recordBigCommerceDelivery(
       topic: delivery.scope,
       ...(resourceId !== undefined ? { resourceId } : {}),
       status: note ? 'ignored' : 'queued',
-      ...(note ? { note } : {}),
-      receivedAt: new Date(),
+      ...(note || !job ? { note } : { job: { name: job, data } satisfies ReceiptJob, queuedAt: now }),
+      receivedAt: now,
       payload: delivery,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return { outcome: 'duplicate', receiptId };
-    throw error;
+    if ((error as { code?: number }).code !== 11000) throw error;
+    return { outcome: (await requeueIfStuck(ctx, receiptId)) ? 'requeued' : 'duplicate', receiptId };
   }
   if (note || !job) return { outcome: 'ignored', receiptId };
 
-  const data: BigCommerceEventJobData = {
-    storeHash,
-    receiptId,
-    scope: delivery.scope,
-    ...(resourceId !== undefined ? { resourceId } : {}),
-    data: delivery.data,
-    createdAt: delivery.created_at,
-  };
   try {
     await ctx.jobs.enqueue(job, data);
   } catch (error) {

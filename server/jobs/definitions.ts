@@ -16,6 +16,7 @@ import { handleBigCommerceInventoryEvent } from '../sync/stock/events.js';
 import { runStockFlushJob, sweepStockFlushes } from '../sync/stock/flush.js';
 import { handleZohoEvent, type ZohoEventData } from './zohoEvents.js';
 import { ALERT_EMAIL_JOB, sendAlertEmails } from '../alerts/email.js';
+import { RECEIPT_SWEEP_JOB, sweepStuckReceipts } from './receiptSweep.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
@@ -73,6 +74,10 @@ export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLi
   agenda.define(STOCK_SWEEP_JOB, async () => {
     await sweepStockFlushes(ctx);
   }, { concurrency: 1 });
+  // Webhook receipts still queued five minutes on whose job was lost: queued again.
+  agenda.define(RECEIPT_SWEEP_JOB, async () => {
+    await sweepStuckReceipts(ctx);
+  }, { concurrency: 1 });
   agenda.define(SCHEDULER_TICK_JOB, async () => {
     await runDueSchedules(ctx);
   }, { concurrency: 1 });
@@ -89,6 +94,7 @@ export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLi
 export async function scheduleRecurringJobs(agenda: AppAgenda): Promise<void> {
   await agenda.every('1 minute', SCHEDULER_TICK_JOB);
   await agenda.every('1 minute', STOCK_SWEEP_JOB);
+  await agenda.every('1 minute', RECEIPT_SWEEP_JOB);
   await agenda.every('5 minutes', ALERT_EMAIL_JOB);
   await agenda.every('0 4 * * *', PRUNE_JOB, undefined, { timezone: 'UTC' });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { decryptSecret } from '../crypto.js';
 import { WebhookReceipt, ZohoConnection } from '../db/models/index.js';
 import { HttpError, badRequest, notFound, unauthorized } from '../http/errors.js';
+import { requeueIfStuck, type ReceiptJob } from '../jobs/receiptSweep.js';
 import { ZOHO_WEBHOOK_SECRET_HEADER, parseZohoEvent, type ParsedZohoEvent } from './webhookTemplates.js';
 
 /**
@@ -41,6 +42,8 @@ export function zohoWebhookRoutes(ctx: AppContext): Router {
     const receiptId = receiptIdFor(storeHash, event, raw);
     const readable = isObject(body);
 
+    const job: ReceiptJob | undefined = event && { name: ZOHO_EVENT_JOB, data: { storeHash, receiptId, module: event.module, recordId: event.recordId } };
+    const now = new Date();
     let duplicate = false;
     try {
       await WebhookReceipt.create({
@@ -51,7 +54,8 @@ export function zohoWebhookRoutes(ctx: AppContext): Router {
         resourceId: event?.recordId,
         status: event ? 'queued' : readable ? 'ignored' : 'unreadable',
         note: event ? undefined : readable ? 'The body names no record the app follows; see the webhook templates in the app.' : UNREADABLE,
-        receivedAt: new Date(),
+        ...(job ? { job, queuedAt: now } : {}),
+        receivedAt: now,
         // Kept for support only: jobs never use a webhook's values, they re-read the record.
         payload: readable ? body : raw.toString('utf8').slice(0, 2_000),
       });
@@ -62,15 +66,16 @@ export function zohoWebhookRoutes(ctx: AppContext): Router {
     // Refused however often it comes: Zoho's log must show the rule as failing.
     if (!readable) throw badRequest('unreadable_body', UNREADABLE);
     if (duplicate) {
-      res.status(200).json({ ok: true, duplicate: true });
+      // Still queued five minutes on with its job gone: this delivery queues it again.
+      res.status(200).json((await requeueIfStuck(ctx, receiptId)) ? { ok: true, requeued: true } : { ok: true, duplicate: true });
       return;
     }
-    if (!event) {
+    if (!job) {
       res.status(200).json({ ok: true, ignored: true });
       return;
     }
     try {
-      await ctx.jobs.enqueue(ZOHO_EVENT_JOB, { storeHash, receiptId, module: event.module, recordId: event.recordId });
+      await ctx.jobs.enqueue(job.name, job.data);
     } catch (error) {
       // Without its job the receipt would swallow Zoho's retry: drop it so the retry counts.
       await WebhookReceipt.deleteOne({ _id: receiptId }).catch(() => undefined);

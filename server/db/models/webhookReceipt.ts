@@ -20,9 +20,20 @@ const webhookReceiptSchema = new Schema(
     note: { type: String },
     receivedAt: { type: Date, required: true },
     payload: { type: Schema.Types.Mixed },
+    /**
+     * A `queued` receipt: the job it queued ({name, data}), and when it was last queued (or
+     * last found still waiting for that job). The sweep (jobs/receiptSweep.ts) looks at those
+     * queued more than five minutes ago and queues the job again when it is gone.
+     */
+    job: { type: Schema.Types.Mixed },
+    queuedAt: { type: Date },
+    /** How often the sweep or a redelivery queued it again. */
+    requeues: { type: Number },
   },
   { versionKey: false },
 );
 webhookReceiptSchema.index({ storeHash: 1, receivedAt: -1 });
+// The sweep's query: queued receipts by when they were queued.
+webhookReceiptSchema.index({ status: 1, queuedAt: 1 });
 
 export const WebhookReceipt = model('WebhookReceipt', webhookReceiptSchema, 'webhookReceipts');
