@@ -89,8 +89,8 @@ describe('two-way real-time stock', () => {
       billing_address: { first_name: 'Jo', last_name: 'Buyer', email: 'jo@example.com' },
       products: [{ product_id: mug.id, quantity: 2 }],
     });
-    // The orders flow claimed it; Zoho has no sales order for it yet.
-    await OrderSync.create({ _id: `${STORE}:${order.id}`, storeHash: STORE, orderId: order.id, status: 'waiting', step: 'new', claimedAt: new Date() });
+    // The orders flow claimed it (a worker holds its lease); Zoho has no sales order for it yet.
+    await OrderSync.create({ _id: `${STORE}:${order.id}`, storeHash: STORE, orderId: order.id, status: 'waiting', step: 'new', claimedAt: new Date(), leaseOwner: 'orders-worker', leaseUntil: new Date(Date.now() + 600_000) });
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(68);
 
     // The merchant counts 60 on the shelf, the two sold units already gone.
