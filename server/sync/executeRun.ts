@@ -54,12 +54,8 @@ export async function executeRun(ctx: AppContext, runId: string, options: Execut
     return;
   }
 
-  const held = lease;
-  const renew = async () => {
-    await held.renew();
-    await touchJob();
-  };
-  const timer = setInterval(() => void renew().catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed')), heartbeatMs);
+  // Renewed every heartbeat (a third of the lease) while the run executes; let go at shutdown.
+  const held = lease.keepAlive();
   // What flows call between batches: no I/O, just stop if the run is no longer ours.
   const heartbeat = async () => {
     if (held.isLost) throw new ExecutionLost('This worker lost the run to another one.');
@@ -86,7 +82,7 @@ export async function executeRun(ctx: AppContext, runId: string, options: Execut
     await releaseRunLock(run);
     log.error({ err: error }, 'run failed');
   } finally {
-    clearInterval(timer);
+    held.abandon();
   }
 }
 

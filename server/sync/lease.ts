@@ -1,4 +1,5 @@
 import type { Model, UpdateQuery } from 'mongoose';
+import { releaseAtShutdown } from '../shutdown.js';
 
 /**
  * The one lease module: every unit of work that must not run twice at once (an order, a
@@ -53,6 +54,7 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
 export class Lease {
   private lost = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private unregister: (() => void) | undefined;
 
   constructor(
     readonly kind: LeaseKind,
@@ -109,9 +111,14 @@ export class Lease {
     if (!(await this.renew())) throw new LeaseLost(this.kind, this._id);
   }
 
-  /** Renews the lease every third of its length until released; a failed renewal marks it lost. */
+  /**
+   * Renews the lease every third of its length until released; a failed renewal marks it lost.
+   * While kept alive, a shutdown lets go of it (another worker takes the work at once; what still
+   * runs here is fenced out).
+   */
   keepAlive(): this {
     this.stopHeartbeat();
+    this.unregister = releaseAtShutdown(() => this.letGo());
     const every = Math.max(50, Math.floor(this.kind.leaseMs() / 3));
     this.heartbeat = setInterval(() => {
       this.renew().then(
@@ -128,6 +135,16 @@ export class Lease {
   private stopHeartbeat(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    this.unregister?.();
+    this.unregister = undefined;
+  }
+
+  /** Lets go whatever is pending (a shutdown): the next taker reads the latest state anyway. */
+  async letGo(): Promise<void> {
+    this.stopHeartbeat();
+    if (this.lost) return;
+    this.lost = true;
+    await this.kind.model.updateOne(this.fence, { $set: { [this.kind.untilField]: FREE }, $unset: { [this.kind.ownerField]: 1 } });
   }
 
   /**

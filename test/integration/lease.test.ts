@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrderSync } from '../../server/db/models/index.js';
 import { claimLease, leaseOptions, LeaseLost, takeLease, type LeaseKind } from '../../server/sync/lease.js';
+import { runShutdownReleases } from '../../server/shutdown.js';
 import { connectTestDatabase } from '../support/database.js';
 
 /**
@@ -65,6 +66,16 @@ describe('the lease module', () => {
     expect(await takeLease(KIND, left._id, 'taker')).toBeDefined();
     await holder.check();
     expect(await holder.release()).toBe('released');
+  });
+
+  it('a shutdown lets go of every lease still held: another worker takes it at once, and the old holder writes nothing', async () => {
+    leaseMs = 60_000;
+    const { _id, doc } = newOrder();
+    const holder = (await claimLease(KIND, _id, 'stopping', doc))!.keepAlive();
+    expect(await takeLease(KIND, _id, 'next')).toBeUndefined();
+    expect(await runShutdownReleases()).toBeGreaterThanOrEqual(1);
+    expect(await takeLease(KIND, _id, 'next')).toBeDefined();
+    await expect(holder.write({ $set: { status: 'done' } })).rejects.toBeInstanceOf(LeaseLost);
   });
 
   it('a failed renewal marks the lease lost: the next check and write refuse', async () => {
