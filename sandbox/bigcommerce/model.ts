@@ -233,7 +233,10 @@ export interface SimOrder {
   customer_id: number;
   status_id: number;
   channel_id: number;
+  /** The transactional currency (what the shopper pays in; the order's amounts are in it). */
   currency_code: string;
+  /** The store's default currency → the transactional one, when the order was placed. */
+  exchange_rate: number;
   billing_address: SimAddress;
   shipping_addresses: SimOrderAddress[];
   products: SimOrderProduct[];

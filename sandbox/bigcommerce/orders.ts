@@ -56,6 +56,8 @@ export interface OrderInput {
   customer_id?: number;
   status_id?: number;
   channel_id?: number;
+  /** The transactional currency (multi-currency stores): one of the store's currencies. */
+  default_currency_code?: string;
   billing_address: Partial<SimAddress>;
   shipping_addresses?: OrderAddressInput[];
   products: OrderLineInput[];
@@ -177,6 +179,11 @@ export function createOrder(state: BigCommerceState, store: SimStore, input: Ord
   if (!input.products.length) throw refuse(`The required field 'products' was not supplied.`);
   if (input.customer_id && !store.customers.has(input.customer_id)) throw refuse(`The customer with ID ${input.customer_id} does not exist.`);
 
+  const channelId = input.channel_id ?? 1;
+  if (channelId !== 1 && !store.channels.has(channelId)) throw refuse(`The field 'channel_id' is invalid: channel ${channelId} does not exist.`);
+  const currency = (input.default_currency_code ?? store.currency).toUpperCase();
+  const rate = store.currencyRates.get(currency);
+  if (rate === undefined) throw refuse(`The field 'default_currency_code' is invalid: the store does not sell in ${currency}.`);
   const billing: SimAddress = { ...EMPTY_ADDRESS, ...input.billing_address };
   const addressInputs = input.shipping_addresses?.length ? input.shipping_addresses : [{ ...billing, shipping_method: 'Free Shipping' }];
   const addressIds = addressInputs.map(() => store.nextId('orderAddress'));
@@ -201,8 +208,9 @@ export function createOrder(state: BigCommerceState, store: SimStore, input: Ord
     id: store.nextId('order'),
     customer_id: input.customer_id ?? 0,
     status_id: statusId,
-    channel_id: input.channel_id ?? 1,
-    currency_code: store.currency,
+    channel_id: channelId,
+    currency_code: currency,
+    exchange_rate: rate,
     billing_address: billing,
     shipping_addresses: addresses,
     products: lines,

@@ -95,6 +95,13 @@ export class SimStore {
   plan: Plan;
   name: string;
   readonly currency = 'USD';
+  /**
+   * Multi-currency: each transactional currency the store sells in and its rate from the store's
+   * default currency (units of it per unit of the default), as orders report it.
+   */
+  readonly currencyRates = new Map<string, number>([['USD', 1]]);
+  /** Storefronts and other channels besides channel 1 (the store's own storefront). */
+  readonly channels = new Map<number, { name: string; type: string; platform: string }>();
 
   readonly products = new Map<number, SimProduct>();
   readonly variants = new Map<number, SimVariant>();

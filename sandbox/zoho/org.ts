@@ -83,6 +83,8 @@ export class ZohoOrg {
   /** Calls answered for this organization: total, 429s, and per "METHOD /route". */
   readonly usage = { calls: 0, throttled: 0, byRoute: new Map<string, number>() };
   private readonly series = new Map<string, number>();
+  /** Currencies enabled in the organization (id → code); the base currency's id is `<org id>000`. */
+  readonly currencies = new Map<string, string>();
 
   constructor(
     readonly info: OrgInfo,
@@ -96,6 +98,21 @@ export class ZohoOrg {
 
   get id(): string {
     return this.info.organization_id;
+  }
+
+  /** The id of a currency, enabled on first use (the base currency is always there). */
+  currencyId(code: string): string {
+    const upper = code.toUpperCase();
+    if (upper === this.info.currency_code) return `${this.id}000`;
+    for (const [id, c] of this.currencies) if (c === upper) return id;
+    const id = `${this.id}${String(this.currencies.size + 1).padStart(3, '0')}`;
+    this.currencies.set(id, upper);
+    return id;
+  }
+
+  /** The code of a currency id; undefined for one the organization does not have. */
+  currencyCode(id: string): string | undefined {
+    return id === `${this.id}000` ? this.info.currency_code : this.currencies.get(id);
   }
 
   /** A fresh record id (Zoho ids are long digit strings, unique across organizations). */

@@ -185,6 +185,8 @@ export interface Totals {
 
 export interface ZohoSalesOrder extends Timestamps, Totals {
   salesorder_id: string;
+  /** Base currency per unit of the customer's currency (1 for a base-currency customer). */
+  exchange_rate?: number;
   salesorder_number: string;
   date: string;
   shipment_date: string;
@@ -208,6 +210,8 @@ export interface InvoiceLine extends LineBase {
 
 export interface ZohoInvoice extends Timestamps, Totals {
   invoice_id: string;
+  /** Base currency per unit of the customer's currency (1 for a base-currency customer). */
+  exchange_rate?: number;
   invoice_number: string;
   date: string;
   due_date: string;
@@ -229,6 +233,8 @@ export interface ZohoInvoice extends Timestamps, Totals {
 
 export interface ZohoPayment extends Timestamps {
   payment_id: string;
+  /** Base currency per unit of the customer's currency (1 for a base-currency customer). */
+  exchange_rate?: number;
   payment_number: string;
   customer_id: string;
   payment_mode: string;
@@ -314,6 +320,8 @@ export interface CreditNoteRefund {
 
 export interface ZohoCreditNote extends Timestamps {
   creditnote_id: string;
+  /** Base currency per unit of the customer's currency (1 for a base-currency customer). */
+  exchange_rate?: number;
   creditnote_number: string;
   date: string;
   /** Stored status; "closed" is derived (an open credit note whose balance is refunded to 0). */

@@ -92,6 +92,19 @@ export const settingsSchema = z.object({
       salesOrderPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,10}$/, '1 to 10 letters, digits, - or _').default('BC-'),
       /** Orders placed before Zoho was connected are imported only from this date (YYYY-MM-DD), if set. */
       backfillFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+      /**
+       * An order paid in a currency other than the Zoho organization's: `convert` books it in
+       * Zoho's currency at BigCommerce's own rate (the amount paid and the rate on the invoice's
+       * notes); `transactional` books it in the shopper's currency with Zoho's `exchange_rate`
+       * (the customer's Zoho contact must be in that currency).
+       */
+      foreignCurrency: z.enum(['convert', 'transactional']).default('convert'),
+      /** With `transactional`: the Zoho currency id to create a new customer in, per currency code (Zoho → Settings → Currencies). */
+      zohoCurrencyIds: z.array(z.object({ code: z.string().regex(/^[A-Z]{3}$/, 'a currency code such as "EUR"'), zohoCurrencyId: z.string().regex(/^\d{1,30}$/, 'a Zoho currency id') })).default([]),
+      /** The BigCommerce channels (storefronts) whose orders go to Zoho; null: every channel. */
+      channelIds: z.array(z.number().int().positive()).nullable().default(null),
+      /** Per channel, the Zoho location its sales orders and invoices book stock at (else Zoho's default). */
+      channelLocations: z.array(z.object({ channelId: z.number().int().positive(), zohoLocationId: z.string().regex(/^\d{1,30}$/, 'a Zoho location id') })).default([]),
     },
   ).prefault({}),
   // Optional: orders already bring each order's customer to Zoho; this syncs all customers.

@@ -157,6 +157,8 @@ export interface ZohoOrganization {
   contactEmail?: string;
   /** The organization's `time_zone` as Zoho lists it (an IANA name, or an abbreviation such as "PST"). */
   timeZone?: string;
+  /** The organization's base currency (`currency_code`). */
+  currencyCode?: string;
 }
 
 /** The organizations the connected Zoho user can reach (`GET /organizations`). */
@@ -172,6 +174,7 @@ export async function listZohoOrganizations(ctx: AppContext, storeHash: string):
     contactName: typeof org.contact_name === 'string' ? org.contact_name : undefined,
     contactEmail: typeof org.email === 'string' ? org.email : undefined,
     timeZone: typeof org.time_zone === 'string' ? org.time_zone : undefined,
+    currencyCode: typeof org.currency_code === 'string' && org.currency_code ? org.currency_code.toUpperCase() : undefined,
   }));
 }
 
@@ -181,6 +184,7 @@ const organizationFields = (org: ZohoOrganization) => ({
   organizationContact: { name: org.contactName, email: org.contactEmail },
   // Empty when Zoho lists none: dates are then UTC's (dates.ts).
   organizationTimeZone: org.timeZone ?? '',
+  ...(org.currencyCode ? { organizationCurrency: org.currencyCode } : {}),
 });
 
 /** Binds the store to one of the user's organizations; its plan sets the daily budget. */

@@ -44,6 +44,22 @@ describeContract('orders flow against the simulators, checked against the OpenAP
     expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: order.id }, 'manual'))?.status).toBe('done');
   });
 
+  it('orders in another currency (converted, then in the shopper’s with Zoho’s exchange rate) and from a storefront mapped to a location', async () => {
+    world.store.currencyRates.set('EUR', 0.8);
+    world.store.channels.set(2, { name: 'Outlet', type: 'storefront', platform: 'bigcommerce' });
+    const outlet = world.h.zoho!.state.addLocation(world.org, 'Contract Outlet');
+    await saveSettings(world.storeHash, { orders: { creditNotes: true, channelLocations: [{ channelId: 2, zohoLocationId: outlet.location_id }] } });
+    const converted = placeOrder(world, { email: 'contract-eur@example.com', currency: 'EUR', channelId: 2 });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: converted.id }, 'manual'))?.status).toBe('done');
+    await saveSettings(world.storeHash, { orders: { creditNotes: true, foreignCurrency: 'transactional', zohoCurrencyIds: [{ code: 'EUR', zohoCurrencyId: world.org.currencyId('EUR') }] } });
+    const foreign = placeOrder(world, { email: 'contract-native@example.com', currency: 'EUR' });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: foreign.id }, 'manual'))?.status).toBe('done');
+    const mug = world.store.orders.get(foreign.id)!.products[0]!.id;
+    world.h.bigcommerce.state.refundOrder(world.store, foreign.id, { items: [{ order_product_id: mug, quantity: 1 }] });
+    expect((await handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId: foreign.id }, 'manual'))?.status).toBe('done');
+    await saveSettings(world.storeHash, { orders: {} });
+  });
+
   it('a worker killed between Zoho’s sales order and our record: the retry finds it by documented calls only', async () => {
     const order = placeOrder(world, { email: 'contract@example.com' });
     crashPoints.afterZohoCreate = (point) => {

@@ -79,6 +79,9 @@ export interface PlaceOrderOptions {
   lines?: { sku: string; quantity: number; price: number; name?: string }[];
   shippingCost?: number;
   paymentMethod?: string;
+  /** The transactional currency (one of the store's `currencyRates`). */
+  currency?: string;
+  channelId?: number;
 }
 
 /** Places an order in the simulated store as a shopper would (custom lines carrying the SKUs). */
@@ -95,6 +98,8 @@ export function placeOrder(world: OrdersWorld, options: PlaceOrderOptions = {}) 
     shipping_addresses: [{ ...billing, street_1: '2 Difference Road', shipping_method: 'Flat Rate', cost_ex_tax: options.shippingCost ?? 5, cost_inc_tax: options.shippingCost ?? 5 }],
     products: lines.map((l) => ({ name: l.name ?? `Item ${l.sku}`, sku: l.sku, quantity: l.quantity, price_ex_tax: l.price, price_inc_tax: l.price })),
     payment_method: options.paymentMethod ?? 'Credit Card',
+    ...(options.currency ? { default_currency_code: options.currency } : {}),
+    ...(options.channelId ? { channel_id: options.channelId } : {}),
   };
   return world.h.bigcommerce.state.placeOrder(world.store, input);
 }

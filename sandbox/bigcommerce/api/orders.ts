@@ -46,6 +46,7 @@ const orderCreateSchema = z.looseObject({
   customer_id: z.int().min(0).optional(),
   status_id: z.int().min(0).max(14).optional(),
   channel_id: z.int().min(1).optional(),
+  default_currency_code: z.string().regex(/^[A-Za-z]{3}$/).optional(),
   discount_amount: v2Money.optional(),
   base_shipping_cost: v2Money.optional(),
   shipping_cost_ex_tax: v2Money.optional(),
@@ -139,13 +140,14 @@ export function orderView(state: BigCommerceState, store: SimStore, order: SimOr
     ip_address_v6: '',
     geoip_country: b.country,
     geoip_country_iso2: b.country_iso2,
-    currency_id: 1,
+    // v2 sets the display currency to the transactional one.
+    currency_id: currencyIdOf(store, order.currency_code),
     currency_code: order.currency_code,
     currency_exchange_rate: '1.0000000000',
-    default_currency_id: 1,
+    default_currency_id: currencyIdOf(store, order.currency_code),
     default_currency_code: order.currency_code,
-    store_default_currency_code: order.currency_code,
-    store_default_to_transactional_exchange_rate: '1.0000000000',
+    store_default_currency_code: store.currency,
+    store_default_to_transactional_exchange_rate: order.exchange_rate.toFixed(10),
     staff_notes: order.staff_notes,
     customer_message: order.customer_message,
     discount_amount: money(order.discount_amount),
@@ -169,6 +171,9 @@ export function orderView(state: BigCommerceState, store: SimStore, order: SimOr
     coupons: subresource(state, store, order, 'coupons'),
   };
 }
+
+/** Currency ids number the store's currencies in the order they were added (the default is 1). */
+const currencyIdOf = (store: SimStore, code: string) => Math.max(1, [...store.currencyRates.keys()].indexOf(code) + 1);
 
 export function orderProductView(order: SimOrder, p: SimOrderProduct) {
   const tax = p.price_inc_tax - p.price_ex_tax;

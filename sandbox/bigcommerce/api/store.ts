@@ -64,7 +64,7 @@ export function storeInformationView(state: BigCommerceState, store: SimStore) {
   };
 }
 
-/** Every store has its one storefront channel, id 1. */
+/** Every store has its own storefront channel, id 1, and the channels a test or the demo added. */
 function channelsOf(state: BigCommerceState, store: SimStore) {
   const created = isoDate(store.locations.get(store.defaultLocationId)?.createdAt ?? state.clock.now());
   return [
@@ -82,6 +82,20 @@ function channelsOf(state: BigCommerceState, store: SimStore) {
       date_modified: created,
       icon_url: '',
     },
+    ...[...store.channels].map(([id, c]) => ({
+      id,
+      external_id: '',
+      is_listable_from_ui: true,
+      is_visible: true,
+      is_enabled: true,
+      status: 'active',
+      name: c.name,
+      type: c.type,
+      platform: c.platform,
+      date_created: created,
+      date_modified: created,
+      icon_url: '',
+    })),
   ];
 }
 

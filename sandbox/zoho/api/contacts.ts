@@ -121,6 +121,9 @@ export function createContact(org: ZohoOrg, body: Body): ZohoContact {
   assertUniqueName(org, contact_name);
   const payment_terms = optNumber(body, 'payment_terms', 0);
   if (!Number.isInteger(payment_terms) || payment_terms < 0) throw invalidValue('payment_terms');
+  // A contact carries one currency, chosen at creation (the organization's base one by default).
+  const currency_id = optString(body, 'currency_id', `${org.id}000`);
+  if (org.currencyCode(currency_id) === undefined) throw invalidValue('currency_id');
   const now = org.now();
   const contact: ZohoContact = {
     contact_id: org.newId(),
@@ -130,8 +133,8 @@ export function createContact(org: ZohoOrg, body: Body): ZohoContact {
     status: 'active',
     payment_terms,
     payment_terms_label: optString(body, 'payment_terms_label') || paymentTermsLabel(payment_terms),
-    currency_id: optString(body, 'currency_id', `${org.id}000`),
-    currency_code: org.info.currency_code,
+    currency_id,
+    currency_code: org.currencyCode(currency_id)!,
     website: optString(body, 'website'),
     notes: optString(body, 'notes'),
     billing_address: readAddress(body, 'billing_address'),

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { invalidState, invalidValue } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { CreditNoteLine, CreditNoteRefund, ZohoCreditNote, ZohoInvoice } from '../records.js';
-import { customerSummary, lineTotal, readCustomer, readLines, readLocation, serializeLine } from './lines.js';
+import { currencyView, customerSummary, lineTotal, readCustomer, readExchangeRate, readLines, readLocation, serializeLine } from './lines.js';
 import {
   documentNumber,
   modifiedSince,
@@ -55,10 +55,7 @@ export function serializeCreditNote(org: ZohoOrg, note: ZohoCreditNote) {
     reference_number: note.reference_number,
     ...customerSummary(org, note.customer_id),
     contact_persons_associated: [],
-    currency_id: `${org.id}000`,
-    currency_code: org.info.currency_code,
-    currency_symbol: org.info.currency_symbol,
-    exchange_rate: 1,
+    ...currencyView(org, note.customer_id, note.exchange_rate),
     is_inclusive_tax: note.is_inclusive_tax,
     line_items: note.line_items.map((l) => ({ ...serializeLine(org, l), invoice_id: l.invoice_id, invoice_item_id: l.invoice_item_id })),
     location_id: note.location_id,
@@ -185,6 +182,7 @@ export function createCreditNote(org: ZohoOrg, body: Body, options: { manualNumb
     date,
     status: 'open',
     customer_id: customer.contact_id,
+    exchange_rate: readExchangeRate(org, body, customer.contact_id),
     reference_number,
     invoice_id: invoice?.invoice_id ?? '',
     location_id,

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { invalidState, invalidValue } from '../errors.js';
 import type { ZohoOrg } from '../org.js';
 import type { ZohoPayment } from '../records.js';
-import { readCustomer } from './lines.js';
+import { currencyView, readCustomer, readExchangeRate } from './lines.js';
 import { invoiceAmounts, serializeInvoice } from './invoices.js';
 import { ok, optDate, optNumber, optString, orgOf, paginate, query, readBody, requireArray, requireNumber, requireString, round2, textFilter, type Body } from './support.js';
 
@@ -36,10 +36,7 @@ export function serializePayment(org: ZohoOrg, payment: ZohoPayment) {
         balance_amount: amounts?.balance ?? 0,
       };
     }),
-    exchange_rate: 1,
-    currency_id: `${org.id}000`,
-    currency_code: org.info.currency_code,
-    currency_symbol: org.info.currency_symbol,
+    ...currencyView(org, payment.customer_id, payment.exchange_rate),
     account_id: payment.account_id,
     account_name: 'Undeposited Funds',
     unused_amount: round2(payment.amount - applied),
@@ -79,6 +76,7 @@ export function createPayment(org: ZohoOrg, body: Body): ZohoPayment {
     payment_id: org.newId(),
     payment_number: String(org.nextSequence('payment')),
     customer_id: customer.contact_id,
+    exchange_rate: readExchangeRate(org, body, customer.contact_id),
     payment_mode,
     amount,
     bank_charges: optNumber(body, 'bank_charges', 0),

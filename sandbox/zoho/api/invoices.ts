@@ -4,7 +4,7 @@ import type { ZohoOrg } from '../org.js';
 import type { InvoiceLine, ZohoInvoice } from '../records.js';
 import { tracksStock } from '../stock.js';
 import { paymentTermsLabel, readAddress } from './contacts.js';
-import { addDays, customerSummary, readCustomer, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
+import { addDays, currencyView, customerSummary, readCustomer, readExchangeRate, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
 import { confirmSalesOrder, findSalesOrderLine } from './salesorders.js';
 import {
   documentNumber,
@@ -63,9 +63,7 @@ export function serializeInvoice(org: ZohoOrg, invoice: ZohoInvoice) {
     salesorder_number: so?.salesorder_number ?? '',
     ...customerSummary(org, invoice.customer_id),
     contact_persons_associated: [],
-    currency_id: `${org.id}000`,
-    currency_code: org.info.currency_code,
-    exchange_rate: 1,
+    ...(({ currency_symbol: _symbol, ...fields }) => fields)(currencyView(org, invoice.customer_id, invoice.exchange_rate)),
     discount: typeof invoice.discount === 'number' ? invoice.discount : Number(invoice.discount.replace('%', '')),
     discount_amount: a.discount_amount,
     is_discount_before_tax: invoice.is_discount_before_tax,
@@ -196,6 +194,7 @@ export function createInvoice(org: ZohoOrg, body: Body, options: { manualNumber?
     status: options.send ? 'sent' : 'draft',
     reference_number: optString(body, 'reference_number'),
     customer_id: customer.contact_id,
+    exchange_rate: readExchangeRate(org, body, customer.contact_id),
     salesorder_id: salesorderId,
     location_id,
     notes: optString(body, 'notes'),

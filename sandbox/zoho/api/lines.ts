@@ -139,4 +139,28 @@ export function customerSummary(org: ZohoOrg, customerId: string) {
   };
 }
 
+/**
+ * A document's currency is its customer's (a contact carries one). Its `exchange_rate` (base
+ * currency per unit of the document's, as sent) applies only to a foreign currency: 1 otherwise.
+ */
+export function readExchangeRate(org: ZohoOrg, body: Body, customerId: string): number {
+  const contact = org.contacts.get(customerId);
+  const raw = body.exchange_rate;
+  if (!contact || contact.currency_code === org.info.currency_code || raw === undefined) return 1;
+  const rate = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(rate) || rate <= 0) throw invalidValue('exchange_rate');
+  return rate;
+}
+
+/** The currency fields a document is answered with, from its customer's currency. */
+export function currencyView(org: ZohoOrg, customerId: string, exchangeRate: number | undefined) {
+  const code = org.contacts.get(customerId)?.currency_code ?? org.info.currency_code;
+  return {
+    currency_id: org.currencyId(code),
+    currency_code: code,
+    currency_symbol: code === org.info.currency_code ? org.info.currency_symbol : code,
+    exchange_rate: exchangeRate ?? 1,
+  };
+}
+
 export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

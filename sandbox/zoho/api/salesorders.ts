@@ -5,7 +5,7 @@ import type { SalesOrderLine, ZohoSalesOrder } from '../records.js';
 import { tracksStock } from '../stock.js';
 import { invoiceAmounts } from './invoices.js';
 import { readAddress } from './contacts.js';
-import { customerSummary, readCustomer, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
+import { currencyView, customerSummary, readCustomer, readExchangeRate, readLines, readLocation, readTotals, serializeLine, totals } from './lines.js';
 import {
   documentNumber,
   modifiedSince,
@@ -98,10 +98,7 @@ export function serializeSalesOrder(org: ZohoOrg, so: ZohoSalesOrder) {
     shipment_status: p.shipped_status,
     ...customerSummary(org, so.customer_id),
     contact_persons_associated: [],
-    currency_id: `${org.id}000`,
-    currency_code: org.info.currency_code,
-    currency_symbol: org.info.currency_symbol,
-    exchange_rate: 1,
+    ...currencyView(org, so.customer_id, so.exchange_rate),
     discount: typeof so.discount === 'number' ? so.discount : Number(so.discount.replace('%', '')),
     is_discount_before_tax: so.is_discount_before_tax,
     discount_type: so.discount_type,
@@ -220,6 +217,7 @@ export function createSalesOrder(org: ZohoOrg, body: Body, manualNumber = false)
     shipment_date: optDate(body, 'shipment_date', ''),
     reference_number: optString(body, 'reference_number'),
     customer_id: customer.contact_id,
+    exchange_rate: readExchangeRate(org, body, customer.contact_id),
     status: 'draft',
     location_id,
     delivery_method: optString(body, 'delivery_method'),

@@ -16,6 +16,8 @@ const contactClaimSchema = new Schema(
     contactName: { type: String },
     paymentTerms: { type: Number },
     paymentTermsLabel: { type: String },
+    /** The contact's currency (`currency_code`; a Zoho contact carries one): absent on claims made before it was kept. */
+    currencyCode: { type: String },
     /** Hash of the name, company, phone and addresses last written to Zoho: unchanged means no update call. */
     detailsHash: { type: String },
     /** When Zoho last confirmed the contact (found or created): older than a while, look again. */

@@ -72,7 +72,17 @@ const orderSyncSchema = new Schema(
       paymentStatus: { type: String },
       paymentMethod: { type: String },
       currency: { type: String },
+      /** The storefront (channel) the order came from. */
+      channelId: { type: Number },
       refundedAmount: { type: Number },
+    },
+    /** How the order's money was booked in Zoho (currency.ts): its currency, Zoho's, and the rate used. */
+    booking: {
+      kind: { type: String, enum: ['base', 'convert', 'foreign'] },
+      code: { type: String },
+      base: { type: String },
+      /** BigCommerce's: units of the order's currency per unit of Zoho's. */
+      rate: { type: Number },
     },
     /** Lower-cased billing e-mail: the panel searches it; the contact is found by it. */
     email: { type: String },

@@ -34,6 +34,8 @@ const zohoConnectionSchema = new Schema(
     organizationContact: { name: String, email: String },
     /** The organization's `time_zone` as Zoho lists it ("America/Los_Angeles", "PST"): the day documents are dated by (zoho/dates.ts). */
     organizationTimeZone: { type: String },
+    /** The organization's base currency (`currency_code` on GET /organizations): what orders are booked against (sync/orders/currency.ts). */
+    organizationCurrency: { type: String },
     plan: { type: String, enum: ['free', 'standard', 'professional', 'premium', 'enterprise'] },
     /** Calls per UTC day the app allows itself (the plan's, or what a code 45 taught). */
     dailyBudget: { type: Number },

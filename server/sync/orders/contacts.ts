@@ -14,15 +14,18 @@ export interface ResolvedContact {
   contactId: string;
   paymentTerms?: number;
   paymentTermsLabel?: string;
+  /** The contact's currency; absent when not known (a claim from before it was kept: made by the app, so the base currency). */
+  currencyCode?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const termsOf = (contact: ZohoContactSummary): Pick<ResolvedContact, 'paymentTerms' | 'paymentTermsLabel'> => {
+const termsOf = (contact: ZohoContactSummary): Pick<ResolvedContact, 'paymentTerms' | 'paymentTermsLabel' | 'currencyCode'> => {
   const days = Number(contact.payment_terms);
   return {
     ...(contact.payment_terms !== undefined && contact.payment_terms !== '' && Number.isFinite(days) ? { paymentTerms: days } : {}),
     ...(contact.payment_terms_label ? { paymentTermsLabel: contact.payment_terms_label } : {}),
+    ...(contact.currency_code ? { currencyCode: contact.currency_code } : {}),
   };
 };
 
@@ -39,6 +42,7 @@ const fromClaim = (claim: ContactClaimDoc): ResolvedContact => ({
   contactId: claim.contactId!,
   ...(typeof claim.paymentTerms === 'number' ? { paymentTerms: claim.paymentTerms } : {}),
   ...(claim.paymentTermsLabel ? { paymentTermsLabel: claim.paymentTermsLabel } : {}),
+  ...(claim.currencyCode ? { currencyCode: claim.currencyCode } : {}),
 });
 
 /**
@@ -47,7 +51,7 @@ const fromClaim = (claim: ContactClaimDoc): ResolvedContact => ({
  * a second order of the same new customer waits for the first one's contact instead of making
  * its own. A contact Zoho confirmed recently, with unchanged details, costs no call at all.
  */
-export async function ensureContact(storeHash: string, details: ContactDetails, zoho: OrderZohoCalls, ownerId: string): Promise<ResolvedContact> {
+export async function ensureContact(storeHash: string, details: ContactDetails, zoho: OrderZohoCalls, ownerId: string, currencyId?: string): Promise<ResolvedContact> {
   const _id = contactClaimId(storeHash, details.email);
   const hash = contactDetailsHash(details);
   const giveUpAt = Date.now() + orderProcessing.contactWaitMs;
@@ -66,7 +70,7 @@ export async function ensureContact(storeHash: string, details: ContactDetails, 
     const lease = claim
       ? await takeLease(CONTACT_CLAIM_LEASE, _id, ownerId, { contactId: { $exists: false } })
       : await claimLease(CONTACT_CLAIM_LEASE, _id, ownerId, { storeHash, email: details.email, claimedAt: now });
-    if (lease) return findOrCreate(lease, details, hash, zoho);
+    if (lease) return findOrCreate(lease, details, hash, zoho, undefined, currencyId);
     if (Date.now() >= giveUpAt) throw new ContactBusyError(`Another order of ${details.email} is creating the customer in Zoho; this one follows shortly.`);
     await sleep(orderProcessing.contactPollMs);
   }
@@ -77,7 +81,7 @@ export async function ensureContact(storeHash: string, details: ContactDetails, 
  * or create. The lease is renewed while Zoho is asked (a few slow calls can outlast it) and
  * checked right before each write; the contact id is recorded only while it is still ours.
  */
-async function findOrCreate(lease: Lease, details: ContactDetails, hash: string, zoho: OrderZohoCalls, known?: ZohoContactSummary[]): Promise<ResolvedContact> {
+async function findOrCreate(lease: Lease, details: ContactDetails, hash: string, zoho: OrderZohoCalls, known?: ZohoContactSummary[], currencyId?: string): Promise<ResolvedContact> {
   lease.keepAlive();
   try {
     const [existing] = known ?? (await zoho.findContactsByEmail(details.email));
@@ -87,11 +91,11 @@ async function findOrCreate(lease: Lease, details: ContactDetails, hash: string,
       contact = { ...existing, ...(await zoho.updateContact(existing.contact_id, contactUpdateBody(details, existing.contact_name))) };
     } else {
       try {
-        contact = await zoho.createContact(newContactBody(details));
+        contact = await zoho.createContact(withCurrency(newContactBody(details), currencyId));
       } catch (error) {
         if (!(error instanceof ZohoApiError) || error.code !== CONTACT_NAME_TAKEN) throw error;
         await lease.check();
-        contact = await zoho.createContact(newContactBody(details, disambiguatedContactName(details)));
+        contact = await zoho.createContact(withCurrency(newContactBody(details, disambiguatedContactName(details)), currencyId));
       }
     }
     const resolved = { contactId: contact.contact_id, ...termsOf(existing ?? contact), ...termsOf(contact) };
@@ -104,6 +108,9 @@ async function findOrCreate(lease: Lease, details: ContactDetails, hash: string,
     throw error;
   }
 }
+
+/** A new customer of a foreign-currency order is created in that currency (a contact carries one). */
+const withCurrency = (body: Record<string, unknown>, currencyId: string | undefined) => (currencyId ? { ...body, currency_id: currencyId } : body);
 
 /**
  * A known contact not confirmed lately (or whose details changed): read it again for its
@@ -136,6 +143,7 @@ function recordUpdate(contact: ResolvedContact, hash: string, contactName: strin
       ...(contactName ? { contactName } : {}),
       ...(contact.paymentTerms !== undefined ? { paymentTerms: contact.paymentTerms } : {}),
       ...(contact.paymentTermsLabel ? { paymentTermsLabel: contact.paymentTermsLabel } : {}),
+      ...(contact.currencyCode ? { currencyCode: contact.currencyCode } : {}),
     },
     $unset: { ownerId: 1, ownerUntil: 1 },
   };

@@ -1,7 +1,7 @@
 import type { BcOrder } from '../../bigcommerce/orders.js';
 import type { OrderSyncStatus } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
-import { CANCELLED_STATUS_ID, isPaid, isRealStatus, money, parseBcDate } from './mapping.js';
+import { CANCELLED_STATUS_ID, channelIncluded, isPaid, isRealStatus, money, orderChannel, parseBcDate } from './mapping.js';
 import { hasUncreditedRefund, refundChanged } from './refunds.js';
 
 /** What the app knows of an order already (the parts of its OrderSync document a decision reads). */
@@ -26,9 +26,9 @@ export type Decision =
   | { kind: 'record_refund' };
 
 export interface DecisionInput {
-  order: Pick<BcOrder, 'status_id' | 'status' | 'date_created' | 'date_modified'> & { payment_status?: unknown; refunded_amount?: unknown };
+  order: Pick<BcOrder, 'status_id' | 'status' | 'date_created' | 'date_modified'> & { payment_status?: unknown; refunded_amount?: unknown; channel_id?: unknown };
   known: KnownOrder | null;
-  settings: Pick<Settings['orders'], 'realStatusIds' | 'recordPayment' | 'creditNotes'>;
+  settings: Pick<Settings['orders'], 'realStatusIds' | 'recordPayment' | 'creditNotes'> & Partial<Pick<Settings['orders'], 'channelIds'>>;
   /** Orders placed before this are history: not imported (Zoho connection time or backfill date). */
   importFrom: Date | undefined;
   /** Why we are looking: a manual retry insists; reconciliation respects backoff and held orders. */
@@ -65,6 +65,11 @@ export function decide({ order, known, settings, importFrom, trigger, now }: Dec
   const placed = parseBcDate(order.date_created);
   if ((!known || known.status === 'ignored') && importFrom && placed && placed < importFrom) {
     return ignoreOnce(known, order, `Placed before Zoho Inventory was connected (${importFrom.toISOString().slice(0, 10)}); set a backfill date to import older orders.`);
+  }
+
+  // A storefront whose orders the merchant keeps out of Zoho: an order already sent stays followed.
+  if (!inZoho && !inFlight && !channelIncluded(order, { channelIds: settings.channelIds ?? null })) {
+    return ignoreOnce(known, order, `From channel ${orderChannel(order)}, whose orders the settings keep out of Zoho.`);
   }
 
   if (!isRealStatus(order.status_id, settings)) {

@@ -43,6 +43,23 @@ export function isPaid(order: Pick<BcOrder, 'status_id'> & { payment_status?: un
   return PAID_PAYMENT_STATUSES.has(text(order.payment_status).toLowerCase());
 }
 
+// --- channels -------------------------------------------------------------------------------
+
+/** The storefront (channel) an order came from; BigCommerce's default is 1. */
+export const orderChannel = (order: object) => {
+  const id = (order as { channel_id?: unknown }).channel_id;
+  return typeof id === 'number' && id > 0 ? id : 1;
+};
+
+/** Whether the settings send this channel's orders to Zoho (`channelIds` null: every channel). */
+export const channelIncluded = (order: object, settings: Pick<OrderSettings, 'channelIds'>) => settings.channelIds === null || settings.channelIds.includes(orderChannel(order));
+
+/** The Zoho location a channel's sales orders and invoices book stock at (`location_id` on both creates), if the settings name one. */
+export function channelLocation(order: object, settings: Partial<Pick<OrderSettings, 'channelLocations'>>): { location_id: string } | undefined {
+  const id = settings.channelLocations?.find((c) => c.channelId === orderChannel(order))?.zohoLocationId;
+  return id ? { location_id: id } : undefined;
+}
+
 // --- contact --------------------------------------------------------------------------------
 
 export interface ContactDetails {
@@ -289,10 +306,11 @@ function notesFor(snapshot: OrderSnapshot, plan: LinePlan): string {
 export const salesOrderNumber = (prefix: string, orderId: number) => `${prefix}${orderId}`;
 
 /** The fields a sales order and its invoice share. */
-function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<OrderSettings, 'tax'>, timeZone: string) {
+function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<OrderSettings, 'tax'> & Partial<Pick<OrderSettings, 'channelLocations'>>, timeZone: string) {
   const { order } = snapshot;
   return {
     reference_number: String(order.id),
+    ...channelLocation(order, settings),
     date: zohoDate(order.date_created, timeZone),
     shipping_charge: money(order.shipping_cost_ex_tax),
     discount: plan.discount,
@@ -304,7 +322,7 @@ function commonBody(snapshot: OrderSnapshot, plan: LinePlan, settings: Pick<Orde
 }
 
 /** `timeZone`: the Zoho organization's, which dates the order (as every document below). */
-export function salesOrderBody(snapshot: OrderSnapshot, plan: LinePlan, customerId: string, settings: Pick<OrderSettings, 'tax' | 'salesOrderPrefix'>, timeZone: string): Record<string, unknown> {
+export function salesOrderBody(snapshot: OrderSnapshot, plan: LinePlan, customerId: string, settings: Pick<OrderSettings, 'tax' | 'salesOrderPrefix'> & Partial<Pick<OrderSettings, 'channelLocations'>>, timeZone: string): Record<string, unknown> {
   const method = text(snapshot.addresses[0]?.shipping_method);
   return {
     customer_id: customerId,
@@ -329,7 +347,7 @@ export function invoiceBody(
   plan: LinePlan,
   customerId: string,
   terms: PaymentTerms,
-  settings: Pick<OrderSettings, 'tax'>,
+  settings: Pick<OrderSettings, 'tax'> & Partial<Pick<OrderSettings, 'channelLocations'>>,
   timeZone: string,
   salesOrderLines?: ReadonlyMap<number, string>,
 ): Record<string, unknown> {

@@ -33,6 +33,7 @@ import {
   type LinePlan,
   type MappedLine,
 } from './mapping.js';
+import { bookedOrder, bookedPlan, bookingOf, chooseBooking, creationCurrencyId, inBookedCurrency, organizationCurrency, orderCurrency, type Booking } from './currency.js';
 import { creditRefunds } from './refundStep.js';
 import { scheduleRetry } from './retryScheduler.js';
 import type { OrderSnapshot, ZohoLine, ZohoSalesOrder } from './types.js';
@@ -315,7 +316,7 @@ class OrderAttempt {
     }
     const customerId = this.doc.zoho?.contactId;
     if (intents.invoice && !ids.invoiceId && customerId) {
-      const { plan } = await this.snapshotAndPlan(order, storeHash);
+      const plan = bookedPlan((await this.snapshotAndPlan(order, storeHash)).plan, bookingOf(this.doc));
       const salesorderTotal = this.doc.zoho?.salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
       const found = await zoho.findLostInvoice({
         reference: String(order.id),
@@ -363,15 +364,28 @@ class OrderAttempt {
     // The contact: needed to create anything; a known one is reused (its claim answers without a call).
     let customerId = ids().contactId ?? undefined;
     let terms: ResolvedContact | undefined;
+    // The currency Zoho books the order in (currency.ts); an invoiced order keeps the one it was booked in.
+    let booking = bookingOf(this.doc);
     if (snapshot) {
       const details = contactDetails(snapshot);
       if (!details) throw new OrderConflictError('The order has no e-mail address: Zoho needs one to find or create the customer.');
-      terms = await ensureContact(storeHash, details, await this.zoho(), this.lease.owner);
+      const currency = orderCurrency(order);
+      const base = await organizationCurrency(storeHash, await this.zoho());
+      terms = await ensureContact(storeHash, details, await this.zoho(), this.lease.owner, creationCurrencyId(currency, base, settings));
+      const chosen = chooseBooking(currency, base, terms.currencyCode, settings.foreignCurrency);
+      if (chosen.kind === 'hold') return this.holdFor(chosen.reason);
+      booking = chosen;
+      this.later({ booking });
       customerId ??= terms.contactId;
       // The contact's claim holds it already: the order records it with its next write.
       if (!ids().contactId) this.later({ 'zoho.contactId': customerId, step: 'contact' });
     }
     if (!customerId) throw new OrderConflictError('The Zoho customer of this order is unknown; retry the order.');
+
+    this.booking = booking;
+    this.paid = money(order.total_inc_tax);
+    // Converted bookings: the order's money in Zoho's currency from here on.
+    if (snapshot && plan) ({ snapshot, plan } = { snapshot: { ...snapshot, order: bookedOrder(snapshot.order, booking) }, plan: bookedPlan(plan, booking) });
 
     if (snapshot && plan && settings.createSalesOrder && !ids().salesorderId) await this.salesOrderStep(snapshot, plan, customerId);
 
@@ -385,7 +399,7 @@ class OrderAttempt {
       await this.save({ 'zoho.invoiceSent': true, step: 'sent' });
     }
 
-    if (paid && !ids().paymentId) await this.paymentStep(order, customerId, invoiceId);
+    if (paid && !ids().paymentId) await this.paymentStep(bookedOrder(order, booking), customerId, invoiceId);
 
     const refundNote = settings.creditNotes
       ? await creditRefunds({
@@ -398,6 +412,7 @@ class OrderAttempt {
           invoiceSent: Boolean(ids().invoiceSent),
           paidThroughApp: Boolean(ids().paymentId),
           salesOrderPrefix: settings.salesOrderPrefix,
+          booking,
           zoho: await this.zoho(),
           bc: this.services.bc,
           priority: this.priority,
@@ -422,6 +437,16 @@ class OrderAttempt {
     };
   }
 
+  /** How this attempt books the order's money (currency.ts), and what the shopper paid in the order's currency. */
+  private booking: Booking | undefined;
+  private paid = 0;
+
+  /** Held for a reason the merchant settles (a currency the app cannot book correctly). */
+  private async holdFor(reason: string): Promise<AttemptResult> {
+    await this.save({ status: 'held', held: { reason, skus: [] } }, ['nextAttemptAt', 'firstFailureAt']);
+    return { status: 'held', outcome: { operation: 'skip', reason } };
+  }
+
   private async hold(plan: LinePlan): Promise<AttemptResult> {
     const fallbackMissing = this.services.settings.unmappedSku === 'fallback_item' && !this.services.settings.fallbackItemId;
     const skus = plan.unmapped.map((l) => l.sku || `(no SKU: ${l.name})`);
@@ -443,7 +468,7 @@ class OrderAttempt {
     if (!so) {
       await this.save({ 'intents.salesorder': new Date() });
       try {
-        so = await zoho.createSalesOrder(salesOrderBody(snapshot, plan, customerId, this.services.settings, zoho.timeZone));
+        so = await zoho.createSalesOrder(inBookedCurrency(salesOrderBody(snapshot, plan, customerId, this.services.settings, zoho.timeZone), this.booking, this.paid));
         passCrashPoint('salesorder', orderId);
       } catch (error) {
         // Zoho refuses a number it has: the order is there already (made by us, or not).
@@ -488,7 +513,9 @@ class OrderAttempt {
     }
     await this.save({ 'intents.invoice': new Date() });
     const soLines = new Map((this.doc.lineMap ?? []).map((l) => [l.orderProductId, l.zohoLineItemId]));
-    const invoice = await zoho.createInvoice(invoiceBody(snapshot, plan, customerId, terms, this.services.settings, zoho.timeZone, salesorderId ? soLines : undefined));
+    const invoice = await zoho.createInvoice(
+      inBookedCurrency(invoiceBody(snapshot, plan, customerId, terms, this.services.settings, zoho.timeZone, salesorderId ? soLines : undefined), this.booking, this.paid),
+    );
     passCrashPoint('invoice', orderId);
     await this.saveInvoice(invoice.invoice_id, invoice.invoice_number, money(invoice.total));
     return true;
@@ -500,7 +527,7 @@ class OrderAttempt {
 
   private async paymentStep(order: BcOrder, customerId: string, invoiceId: string): Promise<void> {
     const zoho = await this.zoho();
-    const body = paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax), zoho.timeZone);
+    const body = inBookedCurrency(paymentBody(order, customerId, invoiceId, this.doc.zoho?.invoiceTotal ?? money(order.total_inc_tax), zoho.timeZone), this.booking, undefined, 'description');
     if (!((body.amount as number) > 0)) return; // paid entirely with store credit or a gift certificate
     if (this.doc.intents?.payment) {
       // Another store sharing the organization may have an order with the same number: the
@@ -567,7 +594,8 @@ function bcFields(order: BcOrder): Record<string, unknown> {
       dateModified: parseBcDate(order.date_modified),
       paymentStatus: typeof order.payment_status === 'string' ? order.payment_status : undefined,
       paymentMethod: typeof order.payment_method === 'string' ? order.payment_method : undefined,
-      currency: order.currency_code,
+      currency: orderCurrency(order).code || order.currency_code,
+      channelId: typeof order.channel_id === 'number' ? order.channel_id : 1,
       refundedAmount: money(order.refunded_amount),
     },
     ...(email ? { email } : {}),

@@ -11,12 +11,14 @@ import {
   creditNoteBody,
   creditNoteNumber,
   creditNoteRefundBody,
+  creditNoteTotal,
   hasUncreditedRefund,
   planCreditNote,
   refundedAmount,
   type CreditNoteLine,
   type CreditedLine,
 } from './refunds.js';
+import { booked, bookedLines, inBookedCurrency, type Booking } from './currency.js';
 import type { ZohoCreditNote } from './types.js';
 import type { OrderZohoCalls } from './zohoCalls.js';
 
@@ -33,6 +35,8 @@ export interface RefundStepInput {
   /** The app recorded the customer's payment: the credit note is refunded from Zoho (money out). */
   paidThroughApp: boolean;
   salesOrderPrefix: string;
+  /** How the order was booked: its credit notes and refunds follow (in its currency, or converted at the same rate). */
+  booking?: Booking;
   zoho: OrderZohoCalls;
   bc: BigCommerceClient;
   priority: Priority;
@@ -113,7 +117,7 @@ async function creditEachRefund(input: RefundStepInput): Promise<string | undefi
       if (!refundId) {
         await input.save({ 'refunds.pending.refundIntentAt': new Date() });
         try {
-          refundId = (await zoho.refundCreditNote(pending.creditnoteId, creditNoteRefundBody(order, pending.amount, new Date(), zoho.timeZone))).creditnote_refund_id;
+          refundId = (await zoho.refundCreditNote(pending.creditnoteId, bookedRefundBody(input, pending))).creditnote_refund_id;
           passCrashPoint('creditnote_refund', order.id);
         } catch (error) {
           // Refused for good (an account Zoho wants, a balance already refunded there): the credit
@@ -157,7 +161,7 @@ async function createCreditNoteOnce(input: RefundStepInput, pending: PendingNote
   if (found) return found;
   try {
     const created = await zoho.createCreditNote(
-      creditNoteBody(order.id, input.customerId, pending.number, pending, new Date(), zoho.timeZone),
+      rateAsText(inBookedCurrency(creditNoteBody(order.id, input.customerId, pending.number, { lines: bookedLines(pending.lines, input.booking) }, new Date(), zoho.timeZone), input.booking, pending.amount)),
       input.invoiceSent ? input.invoiceId : undefined,
     );
     passCrashPoint('creditnote', order.id);
@@ -173,6 +177,15 @@ async function createCreditNoteOnce(input: RefundStepInput, pending: PendingNote
     return existing;
   }
 }
+
+/** The money out for a credit note, in the currency it was booked in (converted: never more than the converted note's lines). */
+function bookedRefundBody(input: RefundStepInput, pending: PendingNote): Record<string, unknown> {
+  const amount = input.booking?.kind === 'convert' ? Math.min(booked(pending.amount, input.booking), creditNoteTotal({ lines: bookedLines(pending.lines, input.booking) })) : pending.amount;
+  return rateAsText(inBookedCurrency(creditNoteRefundBody(input.order, amount, new Date(), input.zoho.timeZone), input.booking, pending.amount, 'description'));
+}
+
+/** credit-notes.yml types `exchange_rate` as a string (invoices, sales orders and payments: a number). */
+const rateAsText = (body: Record<string, unknown>) => (typeof body.exchange_rate === 'number' ? { ...body, exchange_rate: String(body.exchange_rate) } : body);
 
 function addCovers(lines: readonly CreditedLine[], covers: readonly CreditedLine[]): CreditedLine[] {
   const byProduct = new Map(lines.map((l) => [l.orderProductId, { ...l }]));

@@ -52,6 +52,8 @@ export interface ZohoContactSummary {
   email?: string;
   payment_terms?: number | string;
   payment_terms_label?: string;
+  /** The contact's one currency (documented on contacts' list, get, create and update answers). */
+  currency_code?: string;
 }
 
 export interface ZohoLine {

@@ -26,6 +26,14 @@ export class OrderZohoCalls {
     return this.zoho.timeZone;
   }
 
+  /** The organization's base currency (`currency_code` on GET /organizations); undefined when Zoho lists none. */
+  async organizationCurrency(): Promise<string | undefined> {
+    this.calls++;
+    const answer = await this.zoho.get<{ organizations?: { organization_id?: unknown; currency_code?: unknown }[] }>('/organizations', { priority: this.priority, organization: false });
+    const org = answer.organizations?.find((o) => String(o.organization_id) === this.zoho.organizationId);
+    return typeof org?.currency_code === 'string' && org.currency_code ? org.currency_code.toUpperCase() : undefined;
+  }
+
   private async get<T extends object>(path: string, query: Record<string, QueryValue>): Promise<T> {
     this.calls++;
     return this.zoho.get<T>(path, { priority: this.priority, query });
