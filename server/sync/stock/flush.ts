@@ -14,6 +14,8 @@ import { stockRealtime } from './options.js';
 import { readAllZohoStock, readZohoItemDetails, withLocations } from './read.js';
 import { resolveRecordItems, type RecordRef } from './records.js';
 import { pushBigCommerceChanges } from './twoWay.js';
+import { takeStockWriter } from './writer.js';
+import type { Lease } from '../lease.js';
 
 /**
  * The real-time flush: everything marked since the last one, in one go, inside the store's
@@ -79,16 +81,32 @@ export async function flushStock(ctx: AppContext, storeHash: string, claim?: Cla
     const taken = await StockFlush.deleteOne({ _id: storeHash, claimedAt: claim.claimedAt });
     if (taken.deletedCount !== 1) return undefined;
   }
+  const settings = await getSettings(storeHash);
+  const twoWay = settings.stock.method === 'twoway' && (await StockDirty.exists({ storeHash, source: 'bigcommerce' })) !== null;
+  // One writer per store: while another flush or the scheduled run writes, this one comes back later
+  // (its records stay marked, nothing is read).
+  const writer = await takeStockWriter(storeHash, twoWay ? 'twoway' : 'flush');
+  if (!writer) {
+    await ensureFlush(ctx, storeHash, { delayMs: stockRealtime.retryDelayMs }).catch(() => undefined);
+    return undefined;
+  }
+  try {
+    return await flushHoldingWriter(ctx, storeHash, settings, writer);
+  } finally {
+    await writer.release().catch(() => undefined);
+  }
+}
+
+async function flushHoldingWriter(ctx: AppContext, storeHash: string, settings: Settings, writer: Lease): Promise<FlushReport | undefined> {
   const dirty = await StockDirty.find({ storeHash }).lean();
   if (dirty.length === 0) return undefined;
   await StockDirty.deleteMany({ _id: { $in: dirty.map((d) => d._id) } });
 
-  const settings = await getSettings(storeHash);
   if (!settings.stock.enabled || settings.stock.method === 'scheduled') return undefined;
   let report: Omit<FlushReport, 'runId'> | undefined;
   try {
     const runId = await withWebhookRun(storeHash, 'stock', async (reporter) => {
-      report = await processDirty(ctx, storeHash, settings, dirty, reporter);
+      report = await processDirty(ctx, storeHash, settings, dirty, reporter, writer);
     });
     await StockState.updateOne({ _id: storeHash }, { $set: { lastFlushAt: new Date() } }, { upsert: true });
     const done = { runId, ...report! };
@@ -107,7 +125,7 @@ async function remark(dirty: StockDirtyDoc[]): Promise<void> {
   await StockDirty.insertMany(dirty, { ordered: false }).catch(() => undefined); // duplicates: marked again meanwhile
 }
 
-async function processDirty(ctx: AppContext, storeHash: string, settings: Settings, dirty: StockDirtyDoc[], reporter: RunReporter): Promise<Omit<FlushReport, 'runId'>> {
+async function processDirty(ctx: AppContext, storeHash: string, settings: Settings, dirty: StockDirtyDoc[], reporter: RunReporter, writer: Lease): Promise<Omit<FlushReport, 'runId'>> {
   const zoho = await zohoClientFor(ctx, storeHash);
   const bc = await bigcommerceClientFor(ctx, storeHash);
   const oldest = Math.min(...dirty.map((d) => d.firstMarkedAt.getTime()));
@@ -122,6 +140,7 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
 
   let settled = new Set<string>();
   if (settings.stock.method === 'twoway' && bcRefs.length > 0) {
+    await writer.check();
     settled = await pushBigCommerceChanges({ storeHash, refs: bcRefs, settings: settings.stock, zoho, bc, reporter });
   }
 
@@ -147,6 +166,7 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
     read = everything ? 'all' : 'details';
     const items = stock.items.filter((i) => !settled.has(i.item_id));
     zohoItemsRead = stock.items.length;
+    await writer.check();
     const result = await writeFromZoho({
       storeHash,
       items,
@@ -155,7 +175,7 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
       bc,
       reporter,
       priority: Priority.realtime,
-      heartbeat: async () => {},
+      heartbeat: () => writer.check(),
       recordUnchanged: !everything,
     });
     written = result.written;

@@ -4,7 +4,9 @@ import { registerFlow, type FlowOutcome, type FlowRunContext } from '../registry
 import { priorityForTrigger } from '../triggerPriority.js';
 import { writeFromZoho } from './fromZoho.js';
 import { readAllZohoStock, withLocations } from './read.js';
+import { itemsWrittenSince } from './levels.js';
 import { checkSilentWebhooks } from './silent.js';
+import { waitForStockWriter } from './writer.js';
 
 /**
  * The stock flow (`POST /api/sync/stock`, the schedule, the daily reconciliation): every active
@@ -17,12 +19,28 @@ export async function runStock({ ctx, run, settings, reporter, heartbeat }: Flow
   const zoho = await zohoClientFor(ctx, run.storeHash);
   const bc = await bigcommerceClientFor(ctx, run.storeHash);
 
+  // Read without the store's writer lease (minutes, on a large catalog); write holding it, and
+  // only the items no flush has written since this read began (their level is newer than ours).
+  const readAt = new Date();
   const read = await withLocations(zoho, await readAllZohoStock(zoho, priority), settings.stock.locations, priority);
   reporter.addApiCalls('zoho', read.calls);
   await heartbeat();
   await reporter.setProgress(0, read.items.length);
 
-  const result = await writeFromZoho({ storeHash: run.storeHash, items: read.items, complete: true, settings: settings.stock, bc, reporter, priority, heartbeat, dryRun: run.dryRun });
+  const writer = run.dryRun ? undefined : await waitForStockWriter(run.storeHash, 'run', run._id, heartbeat);
+  let result: Awaited<ReturnType<typeof writeFromZoho>>;
+  try {
+    const newer = await itemsWrittenSince(run.storeHash, readAt);
+    const items = newer.size ? read.items.filter((i) => !newer.has(i.item_id)) : read.items;
+    await writer?.check();
+    const guarded = async () => {
+      await heartbeat();
+      await writer?.check();
+    };
+    result = await writeFromZoho({ storeHash: run.storeHash, items, complete: true, settings: settings.stock, bc, reporter, priority, heartbeat: guarded, dryRun: run.dryRun });
+  } finally {
+    await writer?.release().catch(() => undefined);
+  }
   reporter.addApiCalls('bigcommerce', bc.callCount);
   await reporter.setProgress(read.items.length, read.items.length);
 

@@ -10,6 +10,12 @@ export async function loadKnownLevels(storeHash: string, zohoItemIds?: readonly 
   return new Map(rows.map((r) => [levelKey(r.zohoItemId, r.bigcommerceLocationId), { quantity: r.quantity, zohoQuantity: r.zohoQuantity, ...(r.basis ? { basis: r.basis } : {}) }]));
 }
 
+/** The Zoho items whose level was written after a moment (by a flush, while a run was reading). */
+export async function itemsWrittenSince(storeHash: string, since: Date): Promise<Set<string>> {
+  const rows = await StockLevel.find({ storeHash, updatedAt: { $gt: since } }, { zohoItemId: 1 }).lean();
+  return new Set(rows.map((r) => r.zohoItemId));
+}
+
 export interface LevelWrite {
   zohoItemId: string;
   locationId: number;

@@ -1,6 +1,7 @@
 import { StockDirty, StockState } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
 import { getSettings } from '../../settings/service.js';
+import { currentStockWriter } from './writer.js';
 
 /**
  * What the stock panel shows: the method and what it needs, how real time is doing (the current
@@ -24,7 +25,7 @@ export interface StockAlert {
 export async function getStockStatus(storeHash: string) {
   const settings = await getSettings(storeHash);
   const { method, enabled, quantity, locations } = settings.stock;
-  const [state, waiting] = await Promise.all([StockState.findById(storeHash).lean(), StockDirty.countDocuments({ storeHash })]);
+  const [state, waiting, writer] = await Promise.all([StockState.findById(storeHash).lean(), StockDirty.countDocuments({ storeHash }), currentStockWriter(storeHash)]);
   const realtime = enabled && method !== 'scheduled';
   const alerts: StockAlert[] = [];
   if (realtime && state?.silent?.message) alerts.push({ kind: 'silent_webhook', message: state.silent.message, since: state.silent.detectedAt ?? undefined });
@@ -43,6 +44,8 @@ export async function getStockStatus(storeHash: string) {
       lastFlushAt: state?.lastFlushAt ?? null,
       waitingRecords: waiting,
     },
+    /** Who writes the store's stock now (one writer at a time): a flush, its two-way corrections, or a run. */
+    writer,
     alerts,
   };
 }
