@@ -30,18 +30,22 @@ afterEach(() => {
 const job = (orderId: number) => handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId }, 'manual');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** As if the worker holding the order had died: its lease stands for `ms` more. */
-async function deadHolder(orderId: number, ms: number) {
-  await OrderSync.updateOne({ _id: orderSyncId(world.storeHash, orderId) }, { $set: { leaseOwner: 'dead-worker', leaseUntil: new Date(Date.now() + ms) } });
+/**
+ * An invoiced order whose worker died holding it (its lease stands for `ms` more), then
+ * cancelled in BigCommerce: the cancellation's event finds the order busy.
+ */
+async function cancelWhileDeadHolderHoldsIt(email: string, ms: number) {
+  const order = placeOrder(world, { email, statusId: 7 });
+  expect((await job(order.id))?.status).toBe('done');
+  await OrderSync.updateOne({ _id: orderSyncId(world.storeHash, order.id) }, { $set: { leaseOwner: 'dead-worker', leaseUntil: new Date(Date.now() + ms) } });
+  updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 5 });
+  expect((await job(order.id))?.status).toBe('busy');
+  return order;
 }
 
 describe('a follow-up outlives the worker that held the order', () => {
   it('a done order cancelled while a dead worker holds it: the follow-up voids its invoice once the lease lapses', async () => {
-    const order = placeOrder(world, { email: 'follow-cancel@example.com', statusId: 7 });
-    expect((await job(order.id))?.status).toBe('done');
-    await deadHolder(order.id, 300);
-    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 5 });
-    expect((await job(order.id))?.status).toBe('busy');
+    const order = await cancelWhileDeadHolderHoldsIt('follow-cancel@example.com', 300);
     expect((await orderState(world, order.id))?.recheck).toBe(true);
     const followUp = scheduled.find((s) => s.data.orderId === order.id);
     expect(followUp).toBeDefined();
@@ -54,11 +58,7 @@ describe('a follow-up outlives the worker that held the order', () => {
   });
 
   it('the reconciliation picks up an order of any status whose holder died with an event to look at', async () => {
-    const order = placeOrder(world, { email: 'follow-sweep@example.com', statusId: 7 });
-    expect((await job(order.id))?.status).toBe('done');
-    await deadHolder(order.id, 200);
-    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(order.id)!, { status_id: 5 });
-    expect((await job(order.id))?.status).toBe('busy');
+    const order = await cancelWhileDeadHolderHoldsIt('follow-sweep@example.com', 200);
     // The follow-up job is lost too; only the flag on the order remains.
     scheduled.length = 0;
     await sleep(200 + leaseOptions.clockSkewMs + 50);
