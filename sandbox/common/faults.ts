@@ -33,8 +33,13 @@ export type AnswerMatch = ((req: AnsweredRequest) => boolean) | { method?: strin
 export interface LoseAnswersOptions {
   /** How many matching answers to lose (then the fault disarms itself). */
   times: number;
-  /** `reset`: the connection is reset instead of answered; `timeout`: the answer never comes. */
-  mode: 'reset' | 'timeout';
+  /**
+   * `reset`: the connection is reset instead of answered; `timeout`: the answer never comes;
+   * `error`: the platform's error answer of `status` (default 500) comes instead.
+   */
+  mode: 'reset' | 'timeout' | 'error';
+  /** With `error`: the status answered. */
+  status?: number;
   /** Only calls that match; every API call when absent. */
   match?: AnswerMatch;
 }
@@ -51,6 +56,7 @@ export interface LostAnswers {
 interface LossRule {
   id: number;
   mode: LoseAnswersOptions['mode'];
+  status: number;
   match: { method?: string; path?: string } | 'predicate';
   matches: (req: AnsweredRequest) => boolean;
   remaining: number;
@@ -94,7 +100,8 @@ export class Faults {
    * "Do the work, lose the answer": the next `times` API calls that match are carried out (the
    * record is written, the webhook emitted) and then, when the route answers, the connection is
    * reset (`reset`) or the answer is held until the client gives up or the server closes
-   * (`timeout`). Whatever the route answered (2xx or an error) is lost.
+   * (`timeout`), or the platform's error of `status` (default 500) is answered instead (`error`).
+   * Whatever the route answered (2xx or an error) is lost.
    */
   loseAnswers(options: LoseAnswersOptions): LostAnswers {
     if (!(options.times > 0)) throw new RangeError('loseAnswers: times must be at least 1');
@@ -102,6 +109,7 @@ export class Faults {
     const rule: LossRule = {
       id: this.nextRuleId++,
       mode: options.mode,
+      status: options.status ?? 500,
       match: typeof match === 'function' ? 'predicate' : { ...match },
       matches: matcher(match),
       remaining: options.times,
@@ -140,7 +148,7 @@ export class Faults {
       const now = this.clock.now();
       if (outages.some((o) => now >= o.start && now < o.end)) return respond(res, 503);
       if (errorRate > 0 && Math.random() < errorRate) return respond(res, errorStatus);
-      if (this.rules.length > 0) this.watchAnswer(req, res);
+      if (this.rules.length > 0) this.watchAnswer(req, res, respond);
       next();
     };
   }
@@ -149,7 +157,7 @@ export class Faults {
    * Decides when the route first writes its answer (the body is parsed and the work done by
    * then) whether a lost-answer fault takes it; if so, nothing of the answer is written.
    */
-  private watchAnswer(req: Request, res: Response): void {
+  private watchAnswer(req: Request, res: Response, respond: (res: Response, status: number) => void): void {
     if (this.watched.has(res)) return;
     this.watched.add(res);
     const original = { writeHead: res.writeHead, write: res.write, end: res.end };
@@ -175,6 +183,14 @@ export class Faults {
       // `timeout`: the socket stays open with no answer; the client's abort or the server's
       // closeAllConnections() closes it.
       if (rule.mode === 'reset') res.socket?.resetAndDestroy();
+      if (rule.mode === 'error' && !res.headersSent) {
+        // The route's answer is dropped and the platform's error sent in its place; whatever the
+        // route still writes goes nowhere.
+        Object.assign(res, original);
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        respond(res, rule.status);
+        Object.assign(res, { writeHead: () => res, write: () => true, end: () => res });
+      }
       return true;
     };
     const intercept = <F extends (...args: never[]) => unknown>(fn: F, lostResult: unknown) =>
@@ -194,7 +210,8 @@ const faultOptionsSchema = z.object({
 
 const loseAnswersSchema = z.object({
   times: z.int().min(1),
-  mode: z.enum(['reset', 'timeout']),
+  mode: z.enum(['reset', 'timeout', 'error']),
+  status: z.int().min(500).max(599).optional(),
   match: z
     .object({
       method: z.string().min(1).optional(),
@@ -219,7 +236,7 @@ const loseAnswersSchema = z.object({
  * simulators mount it.
  *   PUT    /__sim/faults               {latencyMs?, errorRate?, errorStatus?, outages?} → 204
  *   DELETE /__sim/faults               clears every fault, armed lost answers included → 204
- *   POST   /__sim/faults/lost-answers  {times, mode: 'reset'|'timeout', match?: {method?, path?}}
+ *   POST   /__sim/faults/lost-answers  {times, mode: 'reset'|'timeout'|'error', status?, match?: {method?, path?}}
  *                                      → 201 {id, mode, match, remaining, lost}
  *   GET    /__sim/faults/lost-answers  → {lostAnswers, armed: [{id, mode, match, remaining, lost}]}
  */

@@ -15,6 +15,13 @@ export class StoreNotConnectedError extends Error {
   }
 }
 
+/** Options every client the factory makes starts from (tests shorten the timeout to give up on a held answer). */
+let clientDefaults: Partial<Pick<BigCommerceClientOptions, 'timeoutMs' | 'retry'>> = {};
+
+export function configureBigCommerceClients(defaults: Partial<Pick<BigCommerceClientOptions, 'timeoutMs' | 'retry'>> = {}): void {
+  clientDefaults = { ...defaults };
+}
+
 /**
  * A client for one store: its sealed token unsealed, the process-wide rate limiter of the
  * store, and every call counted in the store's daily API usage.
@@ -39,6 +46,7 @@ export async function bigcommerceClientFor(
     accessToken,
     apiUrl: ctx.config.bigcommerce.apiUrl,
     logger: ctx.logger,
+    ...clientDefaults,
     ...options,
     onCall: (event) => {
       apiUsage.record(storeHash, 'bigcommerce', { throttled: event.throttled });

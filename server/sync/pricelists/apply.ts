@@ -1,7 +1,8 @@
 import { chunk, upsertPriceListRecords, type PriceListRecord } from '../../bigcommerce/batches.js';
-import { createPriceList, createPriceListAssignments } from '../../bigcommerce/catalog.js';
+import { createPriceList, createPriceListAssignments, type BcPriceList } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { BigCommerceApiError, BigCommerceAuthError } from '../../bigcommerce/errors.js';
+import { ADOPTED_AFTER_LOST_ANSWER, createOnce } from '../../bigcommerce/lostAnswers.js';
 import { Link, linkId } from '../../db/models/index.js';
 import type { Priority } from '../priority.js';
 import type { RecordOperation, RunReporter } from '../reporter.js';
@@ -85,14 +86,27 @@ async function applyOne(op: PriceListOperation, a: ApplyContext, assignments: As
   }
 }
 
+/** The price list of this name (`GET /pricelists?name=`; names are unique per store). */
+async function listNamed(name: string, a: ApplyContext): Promise<BcPriceList | undefined> {
+  const rows = (await a.bc.v3<BcPriceList[]>('GET', '/pricelists', { query: { name }, priority: a.priority })).data ?? [];
+  return rows.find((l) => l.name.toLowerCase() === name.toLowerCase());
+}
+
 async function createList(list: DesiredList, a: ApplyContext, assignments: AssignmentBook): Promise<void> {
   let created;
+  let adoptedAfterLoss = false;
   try {
-    created = await createPriceList(a.bc, { name: list.name, active: list.active }, { priority: a.priority });
+    // A lost answer (reset, timeout, 5xx): the list is read back by name and adopted, or created again.
+    const made = await createOnce(
+      () => createPriceList(a.bc, { name: list.name, active: list.active }, { priority: a.priority }),
+      () => listNamed(list.name, a),
+    );
+    created = made.value;
+    adoptedAfterLoss = made.adopted;
   } catch (error) {
     // Taken meanwhile (another process, or a list made by hand since the read): adopt it.
     if (!(error instanceof BigCommerceApiError) || error.status !== 409) throw error;
-    const existing = (await a.bc.v3<{ id: number; name: string; active: boolean }[]>('GET', '/pricelists', { query: { name: list.name }, priority: a.priority })).data?.[0];
+    const existing = await listNamed(list.name, a);
     if (!existing) throw error;
     return syncList(
       {
@@ -119,7 +133,8 @@ async function createList(list: DesiredList, a: ApplyContext, assignments: Assig
     hash: joinHash({ meta: list.hash.meta, records: recordsOk ? list.hash.records : RETRY, assignments: assignmentsOk ? list.hash.assignments : RETRY }),
     hidden: !list.active,
   });
-  await a.reporter.record({ entity: PRICELIST_ENTITY, operation: 'create', zohoId: list.zohoId, name: list.name, bigcommerceId: String(created.id) });
+  const note = adoptedAfterLoss ? { reason: ADOPTED_AFTER_LOST_ANSWER } : {};
+  await a.reporter.record({ entity: PRICELIST_ENTITY, operation: 'create', zohoId: list.zohoId, name: list.name, bigcommerceId: String(created.id), ...note });
 }
 
 async function syncList(op: Extract<PriceListOperation, { kind: 'sync' }>, a: ApplyContext, assignments: AssignmentBook): Promise<void> {

@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { updateProducts, updateVariants, type RecordResult } from '../../bigcommerce/batches.js';
 import { paginateVariants } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
+import { ADOPTED_AFTER_LOST_ANSWER, createAgain, createOnce, isAmbiguous } from '../../bigcommerce/lostAnswers.js';
 import { Link, linkId } from '../../db/models/index.js';
 import type { ZohoClient } from '../../zoho/client.js';
 import type { Priority } from '../priority.js';
@@ -73,16 +74,18 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
   const creates = ops.filter((op): op is Extract<ProductOperation, { kind: 'create' }> => op.kind === 'create');
   const queue = new PQueue({ concurrency: CREATE_CONCURRENCY });
   for (let i = 0; i < creates.length; i += CREATE_CHUNK) {
-    const chunk = creates.slice(i, i + CREATE_CHUNK);
-    const created = await Promise.all(chunk.map((op) => queue.add(() => createProduct({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }, a))));
-    const made = created.flatMap((productId, n) => (productId === undefined ? [] : [{ op: chunk[n]!, productId }]));
+    const chunk = creates.slice(i, i + CREATE_CHUNK).map((op) => ({ ...op, fields: { ...op.fields, ...categoryFields(op) }, hash: savedHash(op) }));
+    const attempts = await Promise.all(chunk.map((op) => queue.add(() => createProduct(op, a))));
+    const created = await recoverLostCreates(chunk, attempts, a);
+    const made = created.flatMap((c, n) => (c === undefined ? [] : [{ op: chunk[n]!, productId: c.productId, adopted: c.adopted }]));
     await insertLinks(
       a.storeHash,
       made.map(({ op, productId }) => ({ zohoId: op.zohoId, entity: 'product', bigcommerceId: productId, sku: op.sku || undefined, hash: savedHash(op), hidden: false })),
     );
     await insertLinks(a.storeHash, await createdVariantLinks(made, a));
-    for (const { op, productId } of made) {
-      await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(productId) });
+    for (const { op, productId, adopted } of made) {
+      const note = adopted ? { reason: ADOPTED_AFTER_LOST_ANSWER } : {};
+      await a.reporter.record({ entity: 'product', operation: 'create', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, bigcommerceId: String(productId), ...note });
       imageWork(op, productId);
     }
     await a.heartbeat();
@@ -130,18 +133,85 @@ export async function applyProducts(ops: ProductOperation[], a: ApplyContext): P
 }
 
 type CreateOp = Extract<ProductOperation, { kind: 'create' }>;
+/** A create's first attempt: the product's id, BigCommerce's refusal (recorded: undefined), or an answer lost. */
+type Attempt = { productId: number } | { lost: unknown } | undefined;
+type Created = { productId: number; adopted: boolean } | undefined;
 
-/** Creates one product (an item group's with its variants nested); its id, or undefined when BigCommerce refused it (recorded). */
-async function createProduct(op: CreateOp, a: ApplyContext): Promise<number | undefined> {
-  const body = op.variants.length
-    ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) }
-    : op.fields;
+const productBody = (op: CreateOp) =>
+  op.variants.length ? { ...op.fields, variants: op.variants.map((v) => ({ ...v.fields, option_values: v.optionValues })) } : op.fields;
+
+const postProduct = async (op: CreateOp, a: ApplyContext) => (await a.bc.v3<{ id: number }>('POST', '/catalog/products', { body: productBody(op), priority: a.priority })).data.id;
+
+const refused = (op: CreateOp, error: unknown, a: ApplyContext) =>
+  a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
+
+/** Creates one product (an item group's with its variants nested): its id, its refusal (recorded) or a lost answer. */
+async function createProduct(op: CreateOp, a: ApplyContext): Promise<Attempt> {
   try {
-    return (await a.bc.v3<{ id: number }>('POST', '/catalog/products', { body, priority: a.priority })).data.id;
+    return { productId: await postProduct(op, a) };
   } catch (error) {
-    await a.reporter.record({ entity: 'product', operation: 'fail', zohoId: op.zohoId, sku: op.sku || undefined, name: op.name, reason: `BigCommerce refused the new product: ${errorText(error)}` });
+    if (isAmbiguous(error)) return { lost: error };
+    await refused(op, error, a);
     return undefined;
   }
+}
+
+/** SKUs per read-back (`sku:in`), well inside URL limits. */
+const READ_BACK_SKUS = 50;
+const lower = (s: string) => s.toLowerCase();
+
+/**
+ * Products whose create answer was lost (a reset, a timeout, a 5xx) may exist: they are read
+ * back in the same run, a chunk's standalone products by SKU in one call (`sku:in`), item
+ * groups' products (which have no SKU of their own) by their name (unique per store), and what
+ * BigCommerce made is adopted; the others are created once more (`createAgain`).
+ */
+async function recoverLostCreates(ops: CreateOp[], attempts: Attempt[], a: ApplyContext): Promise<Created[]> {
+  const lost = ops.filter((_, n) => attempts[n] && 'lost' in attempts[n]);
+  const found = lost.length ? await readBack(lost, a) : new Map<CreateOp, number>();
+  return Promise.all(
+    attempts.map(async (attempt, n): Promise<Created> => {
+      if (!attempt) return undefined;
+      if ('productId' in attempt) return { ...attempt, adopted: false };
+      const op = ops[n]!;
+      const known = found.get(op);
+      if (known !== undefined) return { productId: known, adopted: true };
+      try {
+        const made = await createAgain(
+          () => postProduct(op, a),
+          async () => (await readBack([op], a)).get(op),
+        );
+        return { productId: made.value, adopted: made.adopted };
+      } catch (error) {
+        await refused(op, error, a);
+        return undefined;
+      }
+    }),
+  );
+}
+
+/** Which of these products BigCommerce has: by SKU (`sku:in`, one call per 50), item groups by name (one call each). */
+async function readBack(ops: CreateOp[], a: ApplyContext): Promise<Map<CreateOp, number>> {
+  const found = new Map<CreateOp, number>();
+  type Row = { id: number; sku: string; name: string };
+  const read = (query: Record<string, string>) => a.bc.v3<Row[]>('GET', '/catalog/products', { query: { ...query, include_fields: 'sku,name' }, priority: a.priority });
+  // A comma would split `sku:in`: such a SKU is read on its own.
+  const bySku = ops.filter((op) => op.sku && !op.sku.includes(','));
+  for (let i = 0; i < bySku.length; i += READ_BACK_SKUS) {
+    const slice = bySku.slice(i, i + READ_BACK_SKUS);
+    const rows = (await read({ 'sku:in': slice.map((op) => op.sku).join(','), limit: String(READ_BACK_SKUS) })).data ?? [];
+    for (const op of slice) {
+      const row = rows.find((r) => lower(r.sku ?? '') === lower(op.sku));
+      if (row) found.set(op, row.id);
+    }
+  }
+  for (const op of ops.filter((o) => !bySku.includes(o))) {
+    const name = String(op.fields.name ?? op.name);
+    const rows = (await read(op.sku ? { sku: op.sku } : { name })).data ?? [];
+    const row = rows.find((r) => (op.sku ? lower(r.sku ?? '') === lower(op.sku) : lower(r.name ?? '') === lower(name)));
+    if (row) found.set(op, row.id);
+  }
+  return found;
 }
 
 /**
@@ -177,12 +247,23 @@ async function applyVariants(work: { op: Extract<ProductOperation, { kind: 'adop
   for (const { op, variants } of work) {
     for (const v of variants.filter((x) => !x.bigcommerceId)) {
       try {
-        const created = await a.bc.v3<{ id: number }>('POST', `/catalog/products/${op.productId}/variants`, {
-          body: { ...v.fields, product_id: op.productId, option_values: v.optionValues },
-          priority: a.priority,
-        });
-        links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: created.data.id, parentId: op.productId, sku: v.sku, hash: v.hash, hidden: !v.active });
-        await a.reporter.record({ entity: 'variant', operation: 'create', zohoId: v.zohoId, sku: v.sku, bigcommerceId: String(created.data.id) });
+        // After a lost answer, read back by SKU (`GET /catalog/variants?sku=`; SKUs are unique per store).
+        const created = await createOnce(
+          async () =>
+            (
+              await a.bc.v3<{ id: number }>('POST', `/catalog/products/${op.productId}/variants`, {
+                body: { ...v.fields, product_id: op.productId, option_values: v.optionValues },
+                priority: a.priority,
+              })
+            ).data.id,
+          async () => {
+            const rows = (await a.bc.v3<{ id: number; product_id: number; sku: string }[]>('GET', '/catalog/variants', { query: { sku: v.sku }, priority: a.priority })).data ?? [];
+            return rows.find((r) => r.product_id === op.productId && lower(r.sku ?? '') === lower(v.sku))?.id;
+          },
+        );
+        links.push({ zohoId: v.zohoId, entity: 'variant', bigcommerceId: created.value, parentId: op.productId, sku: v.sku, hash: v.hash, hidden: !v.active });
+        const note = created.adopted ? { reason: ADOPTED_AFTER_LOST_ANSWER } : {};
+        await a.reporter.record({ entity: 'variant', operation: 'create', zohoId: v.zohoId, sku: v.sku, bigcommerceId: String(created.value), ...note });
       } catch (error) {
         await a.reporter.record({ entity: 'variant', operation: 'fail', zohoId: v.zohoId, sku: v.sku, reason: `BigCommerce refused the new variant: ${errorText(error)}` });
       }

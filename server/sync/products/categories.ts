@@ -1,6 +1,7 @@
 import { createCategory, listCategories } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { BigCommerceApiError } from '../../bigcommerce/errors.js';
+import { createOnce } from '../../bigcommerce/lostAnswers.js';
 import type { Priority } from '../priority.js';
 
 /**
@@ -32,9 +33,16 @@ export async function resolveCategories(bc: BigCommerceClient, names: Iterable<s
       continue;
     }
     try {
-      const created = await createCategory(bc, { parent_id: 0, name: name.trim() }, { priority });
-      existing.set(keyOf(name), created.id);
-      ids.set(name, created.id);
+      // A lost answer: the top level is read again, and the category adopted or created again.
+      const created = await createOnce(
+        () => createCategory(bc, { parent_id: 0, name: name.trim() }, { priority }),
+        async () => {
+          const id = (existing = await readTopLevel()).get(keyOf(name));
+          return id === undefined ? undefined : { id };
+        },
+      );
+      existing.set(keyOf(name), created.value.id);
+      ids.set(name, created.value.id);
     } catch (error) {
       // 409: created meanwhile (another run, the merchant): read again and use it.
       if (error instanceof BigCommerceApiError && error.status === 409) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { deleteProductImage, updateProductImage, uploadProductImage } from '../../bigcommerce/catalog.js';
+import { deleteProductImage, updateProductImage, uploadProductImage, type BcProductImage } from '../../bigcommerce/catalog.js';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { BigCommerceApiError } from '../../bigcommerce/errors.js';
+import { createOnce } from '../../bigcommerce/lostAnswers.js';
 import { Link, linkId } from '../../db/models/index.js';
 import type { ZohoClient } from '../../zoho/client.js';
 import { ZohoApiError, ZohoAuthError, ZohoBudgetExhausted } from '../../zoho/errors.js';
@@ -76,7 +77,13 @@ export async function applyImages(work: ImageWork[], a: ImageContext): Promise<s
     }
     let uploaded;
     try {
-      uploaded = await uploadProductImage(a.bc, w.productId, { bytes: file.bytes, filename: change.source.filename, contentType: file.contentType }, {}, { priority: a.priority });
+      const upload = { bytes: file.bytes, filename: change.source.filename, contentType: file.contentType };
+      uploaded = (
+        await createOnce(
+          () => uploadProductImage(a.bc, w.productId, upload, {}, { priority: a.priority }),
+          () => findUploadedImage(a.bc, w.productId, change.source.filename, change.replaceImageId, a.priority),
+        )
+      ).value;
     } catch (error) {
       if (isRefusedFile(error)) await saveImage(a.storeHash, w.zohoId, { imageKey: change.source.key });
       throw new Error(`BigCommerce refused the image ${change.source.filename}: ${errorText(error)}`);
@@ -132,6 +139,29 @@ export async function applyImages(work: ImageWork[], a: ImageContext): Promise<s
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
   if (fatal !== undefined) throw fatal;
   return waiting ? `Images of ${left} product(s) wait for Zoho API budget: ${waiting.message}` : undefined;
+}
+
+/** A file name's letters and digits: how BigCommerce's stored name (`image_file`) still shows it. */
+const stem = (filename: string) => filename.replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** The file names an image's documented fields show: `image_file` and the hosted URLs' last segment. */
+const shownNames = (image: BcProductImage): string[] =>
+  [image.image_file, image.url_zoom, image.url_standard].flatMap((v) => (typeof v === 'string' && v ? [v.split('?')[0]!.split('/').pop() ?? ''] : []));
+
+/**
+ * After an upload's answer was lost: the product's image made from this file, if BigCommerce
+ * made it (`GET /catalog/products/{id}/images`, one page). BigCommerce keeps the uploaded file's
+ * name (with a suffix of its own) in `image_file` and its hosted URLs; the newest such image that
+ * is not the one it replaces is it. Found by name alone, a merchant's own upload of a file of the same name made
+ * since could be taken for it: it would become the product's main image, and stay on it.
+ */
+async function findUploadedImage(bc: BigCommerceClient, productId: number, filename: string, replacing: number | undefined, priority: Priority): Promise<BcProductImage | undefined> {
+  const want = stem(filename);
+  if (!want) return undefined;
+  const images = (await bc.v3<BcProductImage[]>('GET', `/catalog/products/${productId}/images`, { query: { limit: 250 }, priority })).data ?? [];
+  return images
+    .filter((i) => i.id !== replacing && shownNames(i).some((name) => stem(name).includes(want)))
+    .sort((x, y) => y.id - x.id)[0];
 }
 
 async function saveImage(storeHash: string, zohoId: string, fields: { imageKey: string; imageHash?: string; bigcommerceImageId?: string }): Promise<void> {
