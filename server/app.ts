@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { alertsRoutes } from './api/alerts.js';
+import { channelsRoutes } from './api/channels.js';
 import { requireSession } from './api/requireSession.js';
 import { ordersRoutes } from './api/orders.js';
 import { runsRoutes } from './api/runs.js';
@@ -83,6 +84,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(searchRoutes());
   api.use(stockRoutes());
   api.use(ordersRoutes(ctx));
+  api.use(channelsRoutes(ctx));
   api.use(() => {
     throw notFound('not_found', 'No such API route.');
   });

@@ -28,11 +28,11 @@ export function ordersRoutes(ctx: AppContext): Router {
   router.get('/orders', async (req, res) => {
     const query = listQuery.safeParse(req.query);
     if (!query.success) throw badRequest('invalid_query', `${query.error.issues[0]?.path.join('.')}: ${query.error.issues[0]?.message}`);
-    res.json({ orders: await listOrders(sessionOf(req).storeHash, query.data) });
+    res.json({ orders: await listOrders(ctx, sessionOf(req).storeHash, query.data) });
   });
 
   router.get('/orders/:id', async (req, res) => {
-    const order = await findOrder(sessionOf(req).storeHash, parseOrderId(req.params.id));
+    const order = await findOrder(ctx, sessionOf(req).storeHash, parseOrderId(req.params.id));
     if (!order) throw notFound('order_not_found', 'No such order in this store.');
     res.json({ order });
   });

@@ -1,3 +1,4 @@
+import { storeChannels } from '../../bigcommerce/channels.js';
 import type { AppContext } from '../../context.js';
 import { OrderSync, orderSyncId, type OrderSyncDoc, type OrderSyncStatus } from '../../db/models/index.js';
 import { ORDER_PROCESS_JOB } from './retryScheduler.js';
@@ -15,7 +16,7 @@ export interface OrderListQuery {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export async function listOrders(storeHash: string, query: OrderListQuery) {
+export async function listOrders(ctx: AppContext, storeHash: string, query: OrderListQuery) {
   const q = query.q?.trim();
   const search = !q ? {} : /^\d+$/.test(q) ? { orderId: Number(q) } : { email: { $regex: escapeRegex(q.toLowerCase()) } };
   const docs = await OrderSync.find({
@@ -27,12 +28,27 @@ export async function listOrders(storeHash: string, query: OrderListQuery) {
     .sort({ orderId: -1 })
     .limit(ORDERS_PAGE)
     .lean<OrderSyncDoc[]>();
-  return docs.map(publicOrder);
+  const names = await channelNames(ctx, storeHash, docs);
+  return docs.map((doc) => publicOrder(doc, names));
 }
 
-export async function findOrder(storeHash: string, orderId: number) {
+export async function findOrder(ctx: AppContext, storeHash: string, orderId: number) {
   const doc = await OrderSync.findById(orderSyncId(storeHash, orderId)).lean<OrderSyncDoc>();
-  return doc && doc.storeHash === storeHash ? publicOrder(doc) : undefined;
+  return doc && doc.storeHash === storeHash ? publicOrder(doc, await channelNames(ctx, storeHash, [doc])) : undefined;
+}
+
+/**
+ * The names of the store's channels (cached a few minutes per store), read only when an order
+ * records its channel. Unreadable (BigCommerce down, token revoked): no names, the list still shows.
+ */
+async function channelNames(ctx: AppContext, storeHash: string, docs: OrderSyncDoc[]): Promise<ReadonlyMap<number, string>> {
+  if (!docs.some((d) => d.bc?.channelId != null)) return new Map();
+  try {
+    return new Map((await storeChannels(ctx, storeHash)).map((c) => [c.id, c.name]));
+  } catch (error) {
+    ctx.logger.warn({ storeHash, err: error }, 'could not read the store’s channels for the order list');
+    return new Map();
+  }
 }
 
 /** Queues one order to be processed now (held, failed or waiting alike); false when the store has no such order. */
@@ -43,8 +59,13 @@ export async function retryOrder(ctx: AppContext, storeHash: string, orderId: nu
   return true;
 }
 
-/** The order as the panel shows it: state, the Zoho ids made so far, and why it is held or failing. */
-export function publicOrder(doc: OrderSyncDoc) {
+/**
+ * The order as the panel shows it: state, the Zoho ids made so far, and why it is held or failing.
+ * `channel`: the storefront it came from, named from `channelNames` (name null: a channel the
+ * store no longer has, or names that could not be read).
+ */
+export function publicOrder(doc: OrderSyncDoc, channelNames: ReadonlyMap<number, string> = new Map()) {
+  const channelId = doc.bc?.channelId;
   return {
     orderId: doc.orderId,
     status: doc.status,
@@ -53,6 +74,7 @@ export function publicOrder(doc: OrderSyncDoc) {
     email: doc.email ?? undefined,
     customerName: doc.customerName ?? undefined,
     bigcommerce: doc.bc ?? undefined,
+    channel: channelId != null ? { id: channelId, name: channelNames.get(channelId) ?? null } : undefined,
     amounts: doc.amounts ?? undefined,
     zoho: doc.zoho ?? {},
     held: doc.held?.reason ? { reason: doc.held.reason, skus: doc.held.skus ?? [] } : undefined,

@@ -1,0 +1,65 @@
+import type { AppContext } from '../context.js';
+import { Priority } from '../sync/priority.js';
+import type { BigCommerceClient } from './client.js';
+import { bigcommerceClientFor } from './clientFactory.js';
+
+/** `/v3/channels` (channels.v3.yml, ChannelWithoutCurrencies): the fields the app reads. */
+export interface BcChannel {
+  id: number;
+  name: string;
+  type?: string;
+  platform?: string;
+  status?: string;
+}
+
+/** A channel as the panel shows it. */
+export interface ChannelInfo {
+  id: number;
+  name: string;
+}
+
+/** Every channel of the store (storefronts, marketplaces, POS…); channel 1 is the store's own storefront. */
+export async function listChannels(client: BigCommerceClient): Promise<ChannelInfo[]> {
+  const channels: ChannelInfo[] = [];
+  // A merchant is waiting on the panel.
+  for await (const page of client.paginateV3<BcChannel>('/channels', { priority: Priority.realtime })) {
+    for (const c of page) if (typeof c.id === 'number') channels.push({ id: c.id, name: String(c.name ?? '') });
+  }
+  return channels.sort((a, b) => a.id - b.id);
+}
+
+/** How long a store's channel list is reused, and how many stores' lists a process keeps. */
+export const CHANNELS_TTL_MS = 5 * 60_000;
+const MAX_CACHED_STORES = 200;
+
+interface CacheEntry {
+  at: number;
+  channels: Promise<ChannelInfo[]>;
+}
+const cache = new Map<string, CacheEntry>();
+
+/**
+ * The store's channels, read at most every few minutes per store (the panel's order list asks
+ * on every poll). The cache is bounded: past MAX_CACHED_STORES the oldest entry goes. A failed
+ * read is not kept, so the next request asks again.
+ */
+export function storeChannels(ctx: AppContext, storeHash: string): Promise<ChannelInfo[]> {
+  const now = Date.now();
+  const hit = cache.get(storeHash);
+  if (hit && now - hit.at < CHANNELS_TTL_MS) return hit.channels;
+  cache.delete(storeHash);
+  const channels = bigcommerceClientFor(ctx, storeHash).then(listChannels);
+  const entry = { at: now, channels };
+  cache.set(storeHash, entry);
+  channels.catch(() => {
+    if (cache.get(storeHash) === entry) cache.delete(storeHash);
+  });
+  while (cache.size > MAX_CACHED_STORES) cache.delete(cache.keys().next().value!);
+  return channels;
+}
+
+/** Forget cached channel lists (one store's, or all: tests). */
+export function forgetChannels(storeHash?: string): void {
+  if (storeHash === undefined) cache.clear();
+  else cache.delete(storeHash);
+}

@@ -1,0 +1,73 @@
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { forgetChannels } from '../../server/bigcommerce/channels.js';
+import { handleOrderJob } from '../../server/sync/orders/jobs.js';
+import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
+
+/**
+ * Issue 19 in the panel: the order list names the storefront (channel) each order came from,
+ * read from BigCommerce's GET /v3/channels through the app's client, and GET /api/channels lists
+ * the store's channels for the order settings.
+ */
+let world: OrdersWorld;
+const auth = () => ({ authorization: `Bearer ${world.session}` });
+const process = (orderId: number) => handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId }, 'manual');
+
+beforeAll(async () => {
+  world = await startOrdersWorld('channelstore');
+  world.store.channels.set(2, { name: 'Outlet storefront', type: 'storefront', platform: 'bigcommerce' });
+  world.store.channels.set(3, { name: 'Marketplace', type: 'marketplace', platform: 'amazon' });
+});
+beforeEach(() => forgetChannels());
+afterAll(async () => {
+  forgetChannels();
+  await stopOrdersWorld(world);
+});
+
+describe('channels in the panel', () => {
+  it('GET /api/channels lists the store’s channels, its own storefront first', async () => {
+    const res = await request(world.h.app).get('/api/channels').set(auth());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      channels: [
+        { id: 1, name: world.store.name },
+        { id: 2, name: 'Outlet storefront' },
+        { id: 3, name: 'Marketplace' },
+      ],
+    });
+  });
+
+  it('GET /api/channels needs a session', async () => {
+    expect((await request(world.h.app).get('/api/channels')).status).toBe(401);
+  });
+
+  it('an order from a second storefront is listed with that channel’s name', async () => {
+    const main = placeOrder(world, { email: 'main@example.com' });
+    const outlet = placeOrder(world, { email: 'outlet@example.com', channelId: 2 });
+    expect((await process(main.id))?.status).toBe('done');
+    expect((await process(outlet.id))?.status).toBe('done');
+
+    const res = await request(world.h.app).get('/api/orders').set(auth());
+    expect(res.status).toBe(200);
+    const byId = new Map(res.body.orders.map((o: { orderId: number }) => [o.orderId, o]));
+    expect(byId.get(outlet.id)).toMatchObject({ channel: { id: 2, name: 'Outlet storefront' } });
+    expect(byId.get(main.id)).toMatchObject({ channel: { id: 1, name: world.store.name } });
+
+    const one = await request(world.h.app).get(`/api/orders/${outlet.id}`).set(auth());
+    expect(one.body.order.channel).toEqual({ id: 2, name: 'Outlet storefront' });
+  });
+
+  it('names are cached a few minutes per store; a channel the store no longer has shows its id with no name', async () => {
+    world.store.channels.set(4, { name: 'Pop-up shop', type: 'pos', platform: 'square' });
+    const popup = placeOrder(world, { email: 'popup@example.com', channelId: 4 });
+    expect((await process(popup.id))?.status).toBe('done');
+    const channelOf = async () => (await request(world.h.app).get(`/api/orders/${popup.id}`).set(auth())).body.order.channel;
+    expect(await channelOf()).toEqual({ id: 4, name: 'Pop-up shop' });
+
+    world.store.channels.delete(4);
+    // Still the cached list: BigCommerce is not asked on every poll of the order list.
+    expect(await channelOf()).toEqual({ id: 4, name: 'Pop-up shop' });
+    forgetChannels(world.storeHash);
+    expect(await channelOf()).toEqual({ id: 4, name: null });
+  });
+});
