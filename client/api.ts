@@ -154,7 +154,15 @@ export interface OrderInfo {
   attempts: number;
   nextAttemptAt?: string;
   zoho: { salesorderNumber?: string; invoiceNumber?: string };
+  /** The storefront (BigCommerce channel) it came from; name null when the store no longer has it. */
+  channel?: { id: number; name: string | null };
   updatedAt?: string;
+}
+
+/** GET /api/channels: the store's BigCommerce channels (channel 1 is its own storefront). */
+export interface ChannelInfo {
+  id: number;
+  name: string;
 }
 
 /** The message of an API error, or a fallback for the merchant when the server was not reached. */

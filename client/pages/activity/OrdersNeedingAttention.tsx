@@ -23,6 +23,7 @@ export function OrdersNeedingAttention() {
         columns={[
           { header: 'Order', hash: 'orderId', render: (o) => <Text bold marginBottom="none">#{o.orderId}</Text> },
           { header: 'Status', hash: 'status', render: (o) => <Badge label={o.status} variant={ORDER_STATUS_VARIANTS[o.status] ?? 'secondary'} /> },
+          { header: 'Storefront', hash: 'channel', render: (o) => (o.channel ? (o.channel.name ?? `Channel ${o.channel.id}`) : '—') },
           { header: 'Customer', hash: 'customer', render: (o) => o.customerName ?? o.email ?? '—' },
           { header: 'Why', hash: 'reason', render: (o) => o.held?.reason ?? o.lastError?.message ?? o.note ?? '—' },
           { header: 'Next attempt', hash: 'next', render: (o) => (o.status === 'failed' && o.nextAttemptAt ? formatTime(o.nextAttemptAt) : '—') },

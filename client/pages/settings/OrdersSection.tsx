@@ -1,6 +1,7 @@
 import { Checkbox, Flex, FlexItem, FormGroup, Input, MultiSelect, Select } from '@bigcommerce/big-design';
 import type { Settings } from '../../../server/settings/schema.js';
 import { errorAt, type SectionProps } from './fields.js';
+import { OrderChannelsFields, OrderCurrencyFields } from './OrderChannelsFields.js';
 
 /** BigCommerce's order statuses by id, in the merchant's words. */
 export const BC_ORDER_STATUSES: Record<number, string> = {
@@ -23,7 +24,8 @@ export const BC_ORDER_STATUSES: Record<number, string> = {
 const STATUS_OPTIONS = Object.entries(BC_ORDER_STATUSES).map(([id, content]) => ({ value: Number(id), content }));
 
 /** Which orders count, what Zoho documents they become, and what happens to a line Zoho does not know. */
-export function OrdersSection({ values, errors, update }: SectionProps) {
+export function OrdersSection(props: SectionProps) {
+  const { values, errors, update } = props;
   const orders = values.orders;
   return (
     <>
@@ -81,6 +83,8 @@ export function OrdersSection({ values, errors, update }: SectionProps) {
           </FlexItem>
         )}
       </Flex>
+      <OrderCurrencyFields {...props} />
+      <OrderChannelsFields {...props} />
       <Flex flexGap="1rem" flexWrap="wrap" alignItems="flex-start">
         <FlexItem flexGrow={1} flexBasis="260px">
           <FormGroup><Input
