@@ -305,6 +305,25 @@ describe('fulfilment: Zoho shipments → BigCommerce shipments', () => {
     expect(writes()).toBe(before);
   });
 
+  it.each([
+    ['reset', 'LOST-RESET-01'],
+    ['error', 'LOST-500-01'],
+  ] as const)('a shipment post whose answer is lost (%s) is adopted in the same poll: one shipment, the run succeeds', async (mode, tracking) => {
+    const { order, salesorderId } = await orderInZoho([{ sku: SKU.mug, quantity: 1 }]);
+    const so = org.salesOrders.get(salesorderId)!;
+    const pkg = createPackage(org, salesorderId, { date: today(), line_items: [{ so_line_item_id: so.line_items[0]!.line_item_id, quantity: 1 }] });
+    createShipmentOrder(org, salesorderId, pkg.package_id, { date: today(), delivery_method: 'FedEx', tracking_number: tracking });
+    const lost = h.bigcommerce.faults.loseAnswers({ times: 1, mode, match: { method: 'POST', path: `/orders/${order.id}/shipments$` } });
+
+    const run = await poll();
+
+    expect(lost.lost()).toBe(1);
+    expect(run.status, String(run.message)).toBe('succeeded');
+    expect(run.counts).toMatchObject({ created: 1, failed: 0 });
+    expect(order.shipments).toHaveLength(1);
+    expect(order.shipments[0]).toMatchObject({ tracking_number: tracking });
+  });
+
   it('adds nothing for items the merchant already shipped by hand in BigCommerce, and says so', async () => {
     const { order, salesorderId } = await orderInZoho([{ sku: SKU.mug, quantity: 1 }]);
     const mugLine = order.products.find((p) => p.sku === SKU.mug)!;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { BigCommerceApiError } from '../../bigcommerce/errors.js';
+import { isAmbiguous } from '../../bigcommerce/lostAnswers.js';
 import { createShipment, getOrderShipments } from '../../bigcommerce/orders.js';
 import { OrderSync, ShipmentSync, shipmentSyncId, type ShipmentSyncDoc } from '../../db/models/index.js';
 import type { Settings } from '../../settings/schema.js';
@@ -211,7 +212,14 @@ class ShipmentAttempt {
 
   async run(): Promise<ShipmentResult> {
     try {
-      return await this.attempt();
+      try {
+        return await this.attempt();
+      } catch (error) {
+        // A lost answer (a reset, a timeout, a 5xx): once more at once. The intent saved before the
+        // post makes the second attempt adopt what BigCommerce made, and post only what it lacks.
+        if (!isAmbiguous(error)) throw error;
+        return await this.attempt();
+      }
     } catch (error) {
       if (!refusedForGood(error)) throw error;
       // BigCommerce refused (e.g. the order was deleted or changed there): the merchant decides; a later event tries again.
