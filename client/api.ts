@@ -159,6 +159,12 @@ export interface OrderInfo {
   updatedAt?: string;
 }
 
+/** GET /api/zoho/locations: the Zoho organization's locations (warehouses). */
+export interface ZohoLocationInfo {
+  id: string;
+  name: string;
+}
+
 /** GET /api/channels: the store's BigCommerce channels (channel 1 is its own storefront). */
 export interface ChannelInfo {
   id: number;

@@ -11,6 +11,7 @@ import {
   zohoConnectionSummary,
   zohoWebhookSetup,
 } from '../zoho/connection.js';
+import { zohoClientFor } from '../zoho/client.js';
 import { ZOHO_DATA_CENTER_IDS } from '../zoho/dataCenters.js';
 import { ZohoApiError, ZohoAuthError, ZohoBudgetExhausted, ZohoRateLimited } from '../zoho/errors.js';
 import { requireManage } from './permissions.js';
@@ -46,6 +47,13 @@ export function zohoRoutes(ctx: AppContext): Router {
   router.get('/zoho/organizations', async (req, res) => {
     const organizations = await callZoho(() => listZohoOrganizations(ctx, sessionOf(req).storeHash));
     res.json({ organizations });
+  });
+
+  // The organization's locations (warehouses) by name, for the settings that take a Zoho location.
+  router.get('/zoho/locations', async (req, res) => {
+    const answer = await callZoho(async () => (await zohoClientFor(ctx, sessionOf(req).storeHash)).get<{ locations?: { location_id?: unknown; location_name?: unknown }[] }>('/locations', { priority: 'realtime' }));
+    const locations = (answer.locations ?? []).filter((l) => l.location_id != null).map((l) => ({ id: String(l.location_id), name: typeof l.location_name === 'string' ? l.location_name : String(l.location_id) }));
+    res.json({ locations });
   });
 
   router.put('/zoho/organization', requireManage, async (req, res) => {

@@ -70,4 +70,16 @@ describe('channels in the panel', () => {
     forgetChannels(world.storeHash);
     expect(await channelOf()).toEqual({ id: 4, name: null });
   });
+
+  it('GET /api/zoho/locations lists the Zoho organization’s locations for the per-channel location', async () => {
+    const outlet = world.h.zoho!.state.addLocation(world.org, 'Outlet Warehouse');
+    const res = await request(world.h.app).get('/api/zoho/locations').set(auth());
+    expect(res.status).toBe(200);
+    expect(res.body.locations).toEqual(
+      expect.arrayContaining([
+        { id: world.org.primaryLocation().location_id, name: world.org.primaryLocation().location_name },
+        { id: outlet.location_id, name: 'Outlet Warehouse' },
+      ]),
+    );
+  });
 });

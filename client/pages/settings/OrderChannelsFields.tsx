@@ -1,24 +1,24 @@
 import { Box, Button, Checkbox, Flex, FlexItem, FormGroup, Input, MultiSelect, Select, Text } from '@bigcommerce/big-design';
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../server/settings/schema.js';
-import { api, errorText, type ChannelInfo } from '../../api.js';
+import { api, errorText, type ChannelInfo, type ZohoLocationInfo } from '../../api.js';
 import { RemoveRow, errorAt, type SectionProps } from './fields.js';
 
-/** The store's channels (GET /api/channels), read once when the orders section opens. */
-function useChannels(): { channels: ChannelInfo[]; error: string | null } {
-  const [channels, setChannels] = useState<ChannelInfo[]>([]);
+/** A list the panel reads once when the orders section opens (null until it answers or when it fails). */
+function useList<T>(path: string, key: string, failure: string): { list: T[] | null; error: string | null } {
+  const [list, setList] = useState<T[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api<{ channels: ChannelInfo[] }>('/channels').then(
-      (body) => live && setChannels(body.channels),
-      (e: unknown) => live && setError(errorText(e, 'Could not read the store’s channels.')),
+    api<Record<string, T[]>>(path).then(
+      (body) => live && setList(body[key] ?? []),
+      (e: unknown) => live && setError(errorText(e, failure)),
     );
     return () => {
       live = false;
     };
-  }, []);
-  return { channels, error };
+  }, [path, key, failure]);
+  return { list, error };
 }
 
 /** Orders paid in another currency: converted at BigCommerce's rate, or booked in the shopper's currency. */
@@ -72,7 +72,10 @@ export function OrderCurrencyFields({ values, errors, update }: SectionProps) {
 /** Which storefronts' orders go to Zoho, and the Zoho location each books its stock at. */
 export function OrderChannelsFields({ values, errors, update }: SectionProps) {
   const orders = values.orders;
-  const { channels, error } = useChannels();
+  const { list, error } = useList<ChannelInfo>('/channels', 'channels', 'Could not read the store’s channels.');
+  const channels = list ?? [];
+  // Zoho's locations by name when Zoho answers; else the location ID is typed.
+  const zohoLocations = useList<ZohoLocationInfo>('/zoho/locations', 'locations', '').list;
   const nameOf = (id: number) => channels.find((c) => c.id === id)?.name ?? `Channel ${id}`;
   // Channels the settings name that the store no longer lists stay visible, so they can be removed.
   const ids = [...new Set([...channels.map((c) => c.id), ...(orders.channelIds ?? []), ...orders.channelLocations.map((c) => c.channelId)])].sort((a, b) => a - b);
@@ -104,13 +107,27 @@ export function OrderChannelsFields({ values, errors, update }: SectionProps) {
       {included.map((id) => (
         <Flex key={id} flexGap="1rem" flexWrap="wrap" alignItems="flex-start">
           <FlexItem flexBasis="320px">
-            <FormGroup><Input
-              label={`Zoho location ID for ${nameOf(id)}`}
-              description="Optional: its sales orders and invoices book stock here (else Zoho's default location)."
-              value={locationOf(id)}
-              error={errorAt(errors, `orders.channelLocations.${orders.channelLocations.findIndex((c) => c.channelId === id)}`)}
-              onChange={(e) => setLocation(id, e.target.value)}
-            /></FormGroup>
+            {zohoLocations ? (
+              <FormGroup><Select<string>
+                label={`Zoho location for ${nameOf(id)}`}
+                description="Its sales orders and invoices book stock here."
+                value={locationOf(id)}
+                error={errorAt(errors, `orders.channelLocations.${orders.channelLocations.findIndex((c) => c.channelId === id)}`)}
+                onOptionChange={(v) => setLocation(id, v ?? '')}
+                options={[
+                  { value: '', content: "Zoho's default location" },
+                  ...[...zohoLocations, ...(locationOf(id) && !zohoLocations.some((l) => l.id === locationOf(id)) ? [{ id: locationOf(id), name: `Location ${locationOf(id)}` }] : [])].map((l) => ({ value: l.id, content: l.name })),
+                ]}
+              /></FormGroup>
+            ) : (
+              <FormGroup><Input
+                label={`Zoho location ID for ${nameOf(id)}`}
+                description="Optional: its sales orders and invoices book stock here (else Zoho's default location)."
+                value={locationOf(id)}
+                error={errorAt(errors, `orders.channelLocations.${orders.channelLocations.findIndex((c) => c.channelId === id)}`)}
+                onChange={(e) => setLocation(id, e.target.value)}
+              /></FormGroup>
+            )}
           </FlexItem>
         </Flex>
       ))}
