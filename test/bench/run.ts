@@ -3,6 +3,7 @@
  * Benchmarks measure; tests assert behaviour. Run one with `npm run bench -- <name>`.
  */
 import { benchCatalog } from './catalog.js';
+import { benchChaos } from './chaos.js';
 import { benchDatabase } from './database.js';
 import { benchOrders } from './orders.js';
 import { benchStock } from './stock.js';
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   catalog: benchCatalog,
   orders: benchOrders,
   stock: benchStock,
+  chaos: benchChaos,
 };
 
 const only = process.argv.slice(2);

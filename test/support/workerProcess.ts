@@ -8,11 +8,18 @@
  */
 import mongoose from 'mongoose';
 import { loadConfig } from '../../server/config.js';
+import type { AppContext } from '../../server/context.js';
+import { createLogger } from '../../server/logger.js';
 import { startApp } from '../../server/start.js';
+import { configureZohoRuntime, type ZohoRuntimeOverrides } from '../../server/zoho/runtime.js';
 import { TEST_JOB_EVENTS, TEST_SLEEP_JOB } from './workerProcesses.js';
 
 const lockLifetimeMs = Number(process.env.TEST_LOCK_LIFETIME_MS ?? 3_000);
-const app = await startApp(loadConfig({ ...process.env, ROLE: 'worker' }), { lockLifetimeMs, processEvery: 200, name: `worker-${process.pid}` });
+// TEST_ROLE=web starts the web role instead (PORT, APP_URL from the environment); TEST_ZOHO_RUNTIME
+// (JSON) scales Zoho's limits and timeouts down as configureZohoRuntime does in-process.
+const config = loadConfig({ ...process.env, ROLE: process.env.TEST_ROLE === 'web' ? 'web' : 'worker' });
+if (process.env.TEST_ZOHO_RUNTIME) configureZohoRuntime({ config, logger: createLogger(config.logLevel) } as AppContext, JSON.parse(process.env.TEST_ZOHO_RUNTIME) as ZohoRuntimeOverrides);
+const app = await startApp(config, { lockLifetimeMs, processEvery: 200, name: `worker-${process.pid}` });
 app.agenda.define<{ ms: number }>(TEST_SLEEP_JOB, async (job) => {
   const events = mongoose.connection.db!.collection(TEST_JOB_EVENTS);
   const mark = (event: string) => events.insertOne({ jobId: String(job.attrs._id), event, pid: process.pid, at: new Date() });

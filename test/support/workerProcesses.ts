@@ -14,7 +14,8 @@ export const TEST_JOB_EVENTS = 'testJobEvents';
 export class WorkerProcesses {
   private readonly children: ChildProcess[] = [];
 
-  constructor(private readonly h: TestHarness) {}
+  /** Any harness will do: a test's, or a benchmark's database and configuration. */
+  constructor(private readonly h: Pick<TestHarness, 'dbUri'> & { ctx: Pick<TestHarness['ctx'], 'config'> }) {}
 
   /** `env` adds to (or overrides) the worker's environment. */
   start(env: Record<string, string> = {}): Promise<ChildProcess> {

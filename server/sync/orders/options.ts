@@ -20,11 +20,21 @@ export interface OrderProcessingOptions {
   reconcileConcurrency: number;
 }
 
+/** A positive whole number of milliseconds from the environment, or the default. */
+const envMs = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+
+/**
+ * ORDER_LEASE_MS, ORDER_RETRY_BASE_MS and ORDER_RETRY_MAX_MS shorten the lease and the retries
+ * for processes started by the chaos benchmark and its test (the production defaults otherwise).
+ */
 export const DEFAULT_ORDER_PROCESSING: OrderProcessingOptions = {
-  retryBaseMs: 30_000,
-  retryMaxMs: 60 * 60_000,
+  retryBaseMs: envMs('ORDER_RETRY_BASE_MS', 30_000),
+  retryMaxMs: envMs('ORDER_RETRY_MAX_MS', 60 * 60_000),
   retryWindowMs: 48 * 60 * 60_000,
-  leaseMs: 2 * 60_000,
+  leaseMs: envMs('ORDER_LEASE_MS', 2 * 60_000),
   contactWaitMs: 20_000,
   contactPollMs: 200,
   contactFreshMs: 60 * 60_000,
