@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { AlertEmail, Store } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { ALERT_TITLES, type AlertKind } from './titles.js';
+import { openAlertEmails, storesToAlert } from '../db/hotQueries.js';
 
 /**
  * The `alerts.email` job (every few minutes, one at a time across workers): the alerts that need
@@ -50,7 +51,7 @@ export function panelLink(config: Pick<NonNullable<Config['alertMail']>, 'panelU
 export async function sendAlertEmails(ctx: AppContext, now = new Date(), touchJob?: () => Promise<unknown>): Promise<number> {
   const mail = ctx.config.alertMail;
   if (!mail) return 0;
-  const stores = await Store.find({ status: 'installed', ownerEmail: { $exists: true } }, { ownerEmail: 1 }).lean();
+  const stores = await Store.find(storesToAlert.filter(), { ownerEmail: 1 }).lean();
   // An uninstalled store's alerts are over; old closed ones are forgotten.
   await AlertEmail.deleteMany({ $or: [{ storeHash: { $nin: stores.map((s) => s._id) } }, { endedAt: { $lt: new Date(now.getTime() - KEEP_ENDED_MS) } }] });
   const transport = createTransport(mail.smtpUrl);
@@ -76,7 +77,7 @@ async function sendStoreAlerts(ctx: AppContext, transport: Transporter, store: {
   const { storeHash } = store;
   if (!(await getSettings(storeHash)).alerts.email) return 0;
   const alerts = (await readAlerts(storeHash, now)).filter((alert) => EMAILED_ALERTS.has(alert.kind));
-  const open = await AlertEmail.find({ storeHash, endedAt: { $exists: false } }).lean();
+  const open = await AlertEmail.find(openAlertEmails.filter(storeHash)).lean();
   const shown = new Set(alerts.map(keyOf));
   const ended = open.filter((row) => !shown.has(row.key)).map((row) => row._id);
   if (ended.length) await AlertEmail.updateMany({ _id: { $in: ended } }, { $set: { endedAt: now } });

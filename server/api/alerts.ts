@@ -5,6 +5,7 @@ import { getSettings } from '../settings/service.js';
 import { webhookBodyTemplates } from '../zoho/webhookTemplates.js';
 import { readUsage } from './usage.js';
 import { sessionOf } from './requireSession.js';
+import { editedOrders, latestReceipt, ordersByStatus, unreadableReceipts } from '../db/hotQueries.js';
 
 export type { AlertKind };
 
@@ -82,8 +83,8 @@ export async function readAlerts(storeHash: string, now = new Date()): Promise<A
   }
 
   // Orders edited in BigCommerce after they were invoiced (the last 30 days): Zoho was left as it was.
-  const edited = await OrderSync.find({ storeHash, 'edited.at': { $gte: new Date(now.getTime() - 30 * 86_400_000) } }, { orderId: 1, edited: 1 })
-    .sort({ 'edited.at': -1 })
+  const edited = await OrderSync.find(editedOrders.filter(storeHash, new Date(now.getTime() - 30 * 86_400_000)), { orderId: 1, edited: 1 })
+    .sort(editedOrders.sort)
     .limit(5)
     .lean();
   if (edited.length > 0) {
@@ -138,7 +139,7 @@ async function zohoWebhooksSilent(storeHash: string, connectedAt: Date | undefin
   const settings = await getSettings(storeHash);
   if (!settings.stock.enabled || settings.stock.method === 'scheduled') return undefined;
   const [last, settingsDoc] = await Promise.all([
-    WebhookReceipt.findOne({ storeHash, source: 'zoho' }, { receivedAt: 1 }).sort({ receivedAt: -1 }).lean(),
+    WebhookReceipt.findOne(latestReceipt.filter(storeHash, 'zoho'), { receivedAt: 1 }).sort(latestReceipt.sort).lean(),
     StoreSettings.findById(storeHash, { updatedAt: 1 }).lean<{ updatedAt?: Date }>(),
   ]);
   const quietSince = Math.max(last?.receivedAt.getTime() ?? 0, connectedAt?.getTime() ?? 0, settingsDoc?.updatedAt?.getTime() ?? 0);
@@ -160,10 +161,10 @@ async function zohoWebhooksSilent(storeHash: string, connectedAt: Date | undefin
  */
 async function zohoWebhooksUnreadable(storeHash: string, now: Date): Promise<Alert | undefined> {
   const recent = await WebhookReceipt.find(
-    { storeHash, source: 'zoho', status: 'unreadable', receivedAt: { $gte: new Date(now.getTime() - UNREADABLE_WEBHOOK_WINDOW_MS) } },
+    unreadableReceipts.filter(storeHash, 'zoho', new Date(now.getTime() - UNREADABLE_WEBHOOK_WINDOW_MS)),
     { receivedAt: 1, payload: 1 },
   )
-    .sort({ receivedAt: 1 })
+    .sort(unreadableReceipts.sort)
     .lean();
   if (recent.length === 0) return undefined;
   const last = recent[recent.length - 1]!;
@@ -183,7 +184,7 @@ async function zohoWebhooksUnreadable(storeHash: string, now: Date): Promise<Ale
 
 async function ordersNeedingAttention(storeHash: string): Promise<{ held: number; failed: number; total: number }> {
   const groups = await OrderSync.aggregate<{ _id: string; count: number }>([
-    { $match: { storeHash, status: { $in: ['held', 'failed'] } } },
+    { $match: ordersByStatus.filter(storeHash, ['held', 'failed']) },
     { $group: { _id: '$status', count: { $sum: 1 } } },
   ]);
   const held = groups.find((g) => g._id === 'held')?.count ?? 0;

@@ -9,6 +9,7 @@ import { requestRun } from '../sync/runs.js';
 import { isZohoConnected } from '../zoho/connectionStatus.js';
 import { requireManage } from './permissions.js';
 import { sessionOf } from './requireSession.js';
+import { runList } from '../db/hotQueries.js';
 
 const PAGE = 50;
 const listQuery = z.object({
@@ -28,13 +29,8 @@ export function runsRoutes(ctx: AppContext): Router {
     const query = listQuery.safeParse(req.query);
     if (!query.success) throw badRequest('invalid_query', `${query.error.issues[0]?.path.join('.')}: ${query.error.issues[0]?.message}`);
     const { flow, status, before } = query.data;
-    const runs = await SyncRun.find({
-      storeHash: sessionOf(req).storeHash,
-      ...(flow ? { flow } : {}),
-      ...(status ? { status } : {}),
-      ...(before ? { queuedAt: { $lt: new Date(before) } } : {}),
-    })
-      .sort({ queuedAt: -1 })
+    const runs = await SyncRun.find(runList.filter(sessionOf(req).storeHash, { flow, status, before: before ? new Date(before) : undefined }))
+      .sort(runList.sort)
       .limit(PAGE)
       .lean();
     res.json({ runs: runs.map(publicRun) });

@@ -20,6 +20,8 @@ import { RECEIPT_SWEEP_JOB, sweepStuckReceipts } from './receiptSweep.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
+/** A due run starts within this (plus the job poll, 2 s): the tick reads only due schedules, through their index. */
+export const SCHEDULER_TICK_EVERY = '15 seconds';
 
 /**
  * Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync.
@@ -92,7 +94,7 @@ export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLi
 
 /** The recurring jobs; Agenda keeps one of each however many workers call this. */
 export async function scheduleRecurringJobs(agenda: AppAgenda): Promise<void> {
-  await agenda.every('1 minute', SCHEDULER_TICK_JOB);
+  await agenda.every(SCHEDULER_TICK_EVERY, SCHEDULER_TICK_JOB);
   await agenda.every('1 minute', STOCK_SWEEP_JOB);
   await agenda.every('1 minute', RECEIPT_SWEEP_JOB);
   await agenda.every('5 minutes', ALERT_EMAIL_JOB);

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import { WebhookReceipt } from '../db/models/index.js';
 import { JOBS_COLLECTION } from './agenda.js';
+import { stuckReceipts } from '../db/hotQueries.js';
 
 /**
  * No webhook receipt stays `queued` forever. A receipt is recorded before its job is queued, so
@@ -87,8 +88,8 @@ export async function requeueIfStuck(ctx: AppContext, receiptId: string, now = n
 /** The `webhooks.requeue` job: every receipt queued more than five minutes ago, oldest first. */
 export async function sweepStuckReceipts(ctx: AppContext, now = new Date()): Promise<Record<Fate, number>> {
   const counts: Record<Fate, number> = { requeued: 0, waiting: 0, failed: 0, taken: 0 };
-  const due = await WebhookReceipt.find({ status: 'queued', queuedAt: { $lte: stuckSince(now) } }, PROJECTION)
-    .sort({ queuedAt: 1 })
+  const due = await WebhookReceipt.find(stuckReceipts.filter(stuckSince(now)), PROJECTION)
+    .sort(stuckReceipts.sort)
     .limit(SWEEP_BATCH)
     .lean<QueuedReceipt[]>();
   if (due.length === 0) return counts;

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { ContactClaim, OrderSync, RunRecord, Store, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { defaultSettings } from '../settings/schema.js';
+import { expiredRuns, oldReceipts, recordsOfRuns, uninstalledStores } from '../db/hotQueries.js';
 
 /** Each delete holds its collection on the embedded database: prune in small chunks. */
 const CHUNK = 300;
@@ -25,15 +26,15 @@ export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{
   }
   const fallback = defaultSettings().history.keepRunsDays;
   const oldest = Math.min(fallback, ...keepDays.values());
-  const candidates = await SyncRun.find({ queuedAt: { $lt: new Date(now.getTime() - oldest * DAY_MS) }, status: { $nin: ['queued', 'running'] } }, { storeHash: 1, queuedAt: 1 }).lean();
+  const candidates = await SyncRun.find(expiredRuns.filter(new Date(now.getTime() - oldest * DAY_MS)), { storeHash: 1, queuedAt: 1 }).lean();
   const expired = candidates
     .filter((run) => run.queuedAt.getTime() < now.getTime() - (keepDays.get(run.storeHash) ?? fallback) * DAY_MS)
     .map((run) => run._id);
   await deleteInChunks(expired, async (chunk) => {
-    await RunRecord.deleteMany({ runId: { $in: chunk } });
+    await RunRecord.deleteMany(recordsOfRuns.filter(chunk));
     await SyncRun.deleteMany({ _id: { $in: chunk } });
   });
-  const receipts = (await WebhookReceipt.find({ receivedAt: { $lt: new Date(now.getTime() - RECEIPT_DAYS * DAY_MS) } }, { _id: 1 }).lean()).map((r) => r._id);
+  const receipts = (await WebhookReceipt.find(oldReceipts.filter(new Date(now.getTime() - RECEIPT_DAYS * DAY_MS)), { _id: 1 }).lean()).map((r) => r._id);
   await deleteInChunks(receipts, (chunk) => WebhookReceipt.deleteMany({ _id: { $in: chunk } }));
   ctx.logger.info({ runs: expired.length, receipts: receipts.length }, 'history pruned');
   return { runs: expired.length, receipts: receipts.length };
@@ -45,7 +46,7 @@ export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{
  * history. Part of the daily `maintenance.prune` job; done once per uninstall.
  */
 export async function erasePersonalData(ctx: AppContext, now = new Date()): Promise<string[]> {
-  const stores = await Store.find({ status: 'uninstalled' }, { uninstalledAt: 1, personalDataErasedAt: 1 }).lean();
+  const stores = await Store.find(uninstalledStores.filter(), { uninstalledAt: 1, personalDataErasedAt: 1 }).lean();
   const erased: string[] = [];
   for (const store of stores) {
     if (!store.uninstalledAt || (store.personalDataErasedAt && store.personalDataErasedAt >= store.uninstalledAt)) continue;

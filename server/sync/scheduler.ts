@@ -6,6 +6,7 @@ import { CATALOG_FLOWS, FLOWS, type Flow } from './flows.js';
 import { scheduleStretch } from './budgetStretch.js';
 import { nextOccurrence } from './nextOccurrence.js';
 import { requestRun } from './runs.js';
+import { dueSchedules } from '../db/hotQueries.js';
 
 /** Flows a reconciliation compares in full (contacts ride along with orders). */
 const RECONCILED_FLOWS: Flow[] = ['products', 'pricelists', 'stock', 'orders', 'fulfilment'];
@@ -94,12 +95,13 @@ export async function readStoreSchedules(storeHash: string): Promise<StoreSchedu
 }
 
 /**
- * The `scheduler.tick` job (every minute, one at a time across workers): starts every due run.
+ * The `scheduler.tick` job (every 15 seconds, one at a time across workers): starts every due run,
+ * reading only the due schedules (an index on `nextRunAt`).
  * Each due row is advanced by compare-and-set on its old `nextRunAt`, so with any number of
  * workers a slot starts exactly one run. Stores whose Zoho is not connected are passed over.
  */
 export async function runDueSchedules(ctx: AppContext, now = new Date()): Promise<number> {
-  const due = await Schedule.find({ nextRunAt: { $lte: now } }).lean();
+  const due = await Schedule.find(dueSchedules.filter(now)).lean();
   if (due.length === 0) return 0;
   const connected = new Set(
     (await ZohoConnection.find({ _id: { $in: [...new Set(due.map((d) => d.storeHash))] }, status: 'connected' }, { _id: 1 }).lean()).map((c) => c._id),

@@ -153,7 +153,12 @@ const orderSyncSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 orderSyncSchema.index({ storeHash: 1, orderId: -1 });
-orderSyncSchema.index({ status: 1, nextAttemptAt: 1 });
+// The reconciliation's due sweep (one index per branch of its $or), pending orders for stock, the
+// alerts and the panel's order list filtered by status: see server/db/hotQueries.ts.
+orderSyncSchema.index({ storeHash: 1, status: 1, nextAttemptAt: 1 });
+orderSyncSchema.index({ storeHash: 1, recheck: 1 });
+orderSyncSchema.index({ storeHash: 1, status: 1, orderId: -1 });
+orderSyncSchema.index({ storeHash: 1, 'edited.at': -1 });
 
 export const orderSyncId = (storeHash: string, orderId: number) => `${storeHash}:${orderId}`;
 export type OrderSyncDoc = InferSchemaType<typeof orderSyncSchema> & { _id: string; createdAt: Date; updatedAt: Date };

@@ -16,5 +16,6 @@ const stockFlushSchema = new Schema(
   },
   { versionKey: false },
 );
+stockFlushSchema.index({ dueAt: 1 });
 
 export const StockFlush = model('StockFlush', stockFlushSchema, 'stockFlushes');

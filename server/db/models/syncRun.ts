@@ -37,6 +37,10 @@ const syncRunSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 syncRunSchema.index({ storeHash: 1, queuedAt: -1 });
+// The panel's runs list filtered by flow or status, and pruning: see server/db/hotQueries.ts.
+syncRunSchema.index({ storeHash: 1, flow: 1, queuedAt: -1 });
+syncRunSchema.index({ storeHash: 1, status: 1, queuedAt: -1 });
+syncRunSchema.index({ queuedAt: 1 });
 
 export type SyncRunDoc = InferSchemaType<typeof syncRunSchema> & { _id: string };
 export const SyncRun = model('SyncRun', syncRunSchema, 'syncRuns');

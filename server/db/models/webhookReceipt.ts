@@ -32,7 +32,9 @@ const webhookReceiptSchema = new Schema(
   },
   { versionKey: false },
 );
-webhookReceiptSchema.index({ storeHash: 1, receivedAt: -1 });
+webhookReceiptSchema.index({ storeHash: 1, source: 1, receivedAt: -1 });
+// Pruning.
+webhookReceiptSchema.index({ receivedAt: 1 });
 // The sweep's query: queued receipts by when they were queued.
 webhookReceiptSchema.index({ status: 1, queuedAt: 1 });
 

@@ -1,31 +1,18 @@
 import { storeChannels } from '../../bigcommerce/channels.js';
 import type { AppContext } from '../../context.js';
-import { OrderSync, orderSyncId, type OrderSyncDoc, type OrderSyncStatus } from '../../db/models/index.js';
+import { OrderSync, orderSyncId, type OrderSyncDoc } from '../../db/models/index.js';
 import { ORDER_PROCESS_JOB } from './retryScheduler.js';
+import { orderList, type OrderListFilter } from '../../db/hotQueries.js';
 
 /** What the panel reads of the orders flow, Express-free: the routes in api/orders.ts parse and call these. */
 export const ORDERS_PAGE = 50;
 
-export interface OrderListQuery {
-  status?: OrderSyncStatus;
-  /** An order id, or part of an e-mail address. */
-  q?: string;
-  /** The next page: orders with a smaller id than this. */
-  before?: number;
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Status, an order id or part of an e-mail address (`q`), and the next page (`before`: a smaller order id). */
+export type OrderListQuery = OrderListFilter;
 
 export async function listOrders(ctx: AppContext, storeHash: string, query: OrderListQuery) {
-  const q = query.q?.trim();
-  const search = !q ? {} : /^\d+$/.test(q) ? { orderId: Number(q) } : { email: { $regex: escapeRegex(q.toLowerCase()) } };
-  const docs = await OrderSync.find({
-    storeHash,
-    ...(query.status ? { status: query.status } : {}),
-    ...search,
-    ...(query.before ? { orderId: { $lt: query.before } } : {}),
-  })
-    .sort({ orderId: -1 })
+  const docs = await OrderSync.find(orderList.filter(storeHash, query))
+    .sort(orderList.sort)
     .limit(ORDERS_PAGE)
     .lean<OrderSyncDoc[]>();
   const names = await channelNames(ctx, storeHash, docs);

@@ -8,6 +8,7 @@ import { parseBcDate } from './mapping.js';
 import { orderProcessing } from './options.js';
 import { importBoundary, processOrder, type OrderServices, type OrderTrigger, type ProcessResult } from './process.js';
 import { orderServicesFor } from './services.js';
+import { dueOrderSyncs } from '../../db/hotQueries.js';
 
 /** Waiting orders retried per reconciliation (the scheduled retries do the rest). */
 const DUE_SWEEP_LIMIT = 200;
@@ -85,15 +86,8 @@ export async function runOrdersReconciliation({ ctx, run, settings, reporter, he
   // Due retries, orders a dead worker claimed but never got to record (no attempt time, lease
   // lapsed), and orders of any status whose holder died with an event still to look at (recheck).
   const now = new Date();
-  const due = await OrderSync.find(
-    {
-      storeHash,
-      leaseUntil: { $lt: now },
-      $or: [{ status: 'waiting', nextAttemptAt: { $lte: now } }, { status: 'waiting', nextAttemptAt: { $exists: false } }, { recheck: true }],
-    },
-    { orderId: 1 },
-  )
-    .sort({ nextAttemptAt: 1 })
+  const due = await OrderSync.find(dueOrderSyncs.filter(storeHash, now), { orderId: 1 })
+    .sort(dueOrderSyncs.sort)
     .limit(DUE_SWEEP_LIMIT)
     .lean();
   const retried = await Promise.all(due.map((d) => queue.add(() => processOne(ctx, services, run._id, d.orderId, 'retry', run.dryRun))));

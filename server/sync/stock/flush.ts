@@ -16,6 +16,7 @@ import { resolveRecordItems, type RecordRef } from './records.js';
 import { pushBigCommerceChanges } from './twoWay.js';
 import { takeStockWriter } from './writer.js';
 import type { Lease } from '../lease.js';
+import { dueStockFlushes } from '../../db/hotQueries.js';
 
 /**
  * The real-time flush: everything marked since the last one, in one go, inside the store's
@@ -56,10 +57,10 @@ export async function runStockFlushJob(ctx: AppContext, data: StockFlushJobData,
   }
 }
 
-/** The `stock.flush.sweep` job: claims past due that no job took (long windows, lost jobs). */
+/** The `stock.flush.sweep` job: claims past due that no job took (long windows, lost jobs); only due claims are read (an index on `dueAt`). */
 export async function sweepStockFlushes(ctx: AppContext, now = new Date()): Promise<number> {
   let flushed = 0;
-  for (const claim of await StockFlush.find({}).lean()) {
+  for (const claim of await StockFlush.find(dueStockFlushes.filter(now)).lean()) {
     const grace = claim.windowMs > stockRealtime.maxInJobWaitMs ? 0 : stockRealtime.sweepGraceMs;
     if (claim.dueAt.getTime() + grace > now.getTime()) continue;
     try {

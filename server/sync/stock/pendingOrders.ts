@@ -2,6 +2,7 @@ import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { getOrderProducts } from '../../bigcommerce/orders.js';
 import { OrderSync, StockOrderLines, stockOrderLinesId, type OrderSyncStatus } from '../../db/models/index.js';
 import type { Priority } from '../priority.js';
+import { ordersNotInZoho, storeOrderLines } from '../../db/hotQueries.js';
 
 /**
  * Units of orders the app has claimed (the orders flow's OrderSync) that Zoho does not hold yet:
@@ -23,9 +24,9 @@ export const lineRefs = (line: { productId: number; variantId?: number | null })
   [`variant:${line.variantId ?? 0}`, `product:${line.productId}`] as const;
 
 export async function pendingOrderUnits(bc: BigCommerceClient, storeHash: string, priority: Priority): Promise<PendingUnits> {
-  const claimed = await OrderSync.find({ storeHash, status: { $in: NOT_IN_ZOHO_YET } }, { orderId: 1, zoho: 1 }).lean();
+  const claimed = await OrderSync.find(ordersNotInZoho.filter(storeHash, NOT_IN_ZOHO_YET), { orderId: 1, zoho: 1 }).lean();
   const pending = claimed.filter((o) => !o.zoho?.salesorderId && !o.zoho?.invoiceId);
-  const cached = await StockOrderLines.find({ storeHash }).lean();
+  const cached = await StockOrderLines.find(storeOrderLines.filter(storeHash)).lean();
   const byOrder = new Map(cached.map((c) => [c.orderId, c]));
 
   // Lines of orders no longer pending are forgotten (a few rows; one delete).
