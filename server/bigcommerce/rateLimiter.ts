@@ -1,4 +1,5 @@
 import { priorityRank, type Priority } from '../sync/priority.js';
+import { StoreLru, STORE_LRU_IDLE_MS, STORE_LRU_MAX } from '../storeLru.js';
 
 /**
  * Pacing of calls to one store's API.
@@ -191,6 +192,11 @@ export class StoreRateLimiter {
     this.pump();
   }
 
+  /** Nothing waiting, in flight or blocked: forgetting it loses nothing a fresh limiter would not learn again. */
+  idle(): boolean {
+    return this.inFlight === 0 && this.waiters.length === 0 && this.state.blockedUntil <= this.now();
+  }
+
   /** What the limiter currently believes (for logs and tests). */
   snapshot(): Readonly<PacingState> & { inFlight: number; waiting: number } {
     return { ...this.state, inFlight: this.inFlight, waiting: this.waiters.length };
@@ -222,15 +228,11 @@ export class StoreRateLimiter {
 /**
  * One limiter per store and API host in this process, so that every client of a store (one per
  * job, usually) shares it. Keyed by host too so that simulators in tests never share a store's.
+ * Idle stores' limiters are forgotten (bounded, least recently used first); a busy one never is.
  */
-const limiters = new Map<string, StoreRateLimiter>();
+const limiters = new StoreLru<string, StoreRateLimiter>({ max: STORE_LRU_MAX, idleMs: STORE_LRU_IDLE_MS, busy: (_, limiter) => !limiter.idle() });
 
 export function rateLimiterFor(apiUrl: string, storeHash: string, options?: RateLimiterOptions): StoreRateLimiter {
   const key = `${apiUrl}|${storeHash}`;
-  let limiter = limiters.get(key);
-  if (!limiter) {
-    limiter = new StoreRateLimiter(options);
-    limiters.set(key, limiter);
-  }
-  return limiter;
+  return limiters.getOrCreate(key, () => new StoreRateLimiter(options));
 }

@@ -142,6 +142,11 @@ export class DailyBudget {
     return new ZohoBudgetExhausted('Zoho’s daily API limit for this organization is reached; work resumes tomorrow.', until, true);
   }
 
+  /** Every count written: forgetting it loses nothing (the next one loads the day's total). */
+  get idle(): boolean {
+    return this.pendingCalls + this.pendingThrottled === 0 && !this.flushing;
+  }
+
   /** Writes the pending counts and reads back the day's total. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing.then(() => (this.pendingCalls + this.pendingThrottled > 0 ? this.flush() : undefined));

@@ -112,6 +112,15 @@ export class OrgCallLimiter {
     });
   }
 
+  /**
+   * Nothing queued, in flight, paused or counted in the window: forgetting it loses nothing (it
+   * leaves the organization's share first).
+   */
+  get idle(): boolean {
+    const now = Date.now();
+    return this.inFlight === 0 && this.waiting === 0 && !this.held && this.pausedUntil <= now && this.releases.every((at) => at <= now);
+  }
+
   get waiting(): number {
     return this.order.reduce((n, p) => n + this.queues[p].length, 0);
   }

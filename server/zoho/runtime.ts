@@ -6,11 +6,19 @@ import { OrgCallLimiter } from './limiter.js';
 import { PaceShare, paceShareOptionsFor, type PaceShareOptions } from './paceShare.js';
 import { concurrencyFor, DAILY_CALLS_BY_PLAN, PER_MINUTE_CALLS, type ZohoPlan } from './plans.js';
 import { DEFAULT_TOKEN_OPTIONS, ZohoTokenManager, type TokenOptions } from './tokens.js';
+import { StoreLru, STORE_LRU_IDLE_MS, STORE_LRU_MAX } from '../storeLru.js';
+
+/** A store's budget while it loads, and once loaded. */
+interface BudgetEntry {
+  pending: Promise<DailyBudget>;
+  loaded?: DailyBudget;
+}
 
 /**
  * What the Zoho side keeps per process: the shared token manager, one call limiter per
  * organization and one daily budget per store (counted against its organization's). Made once per app (its Config); tests scale
- * the limits down with configureZohoRuntime before the first call.
+ * the limits down with configureZohoRuntime before the first call. Limiters and budgets of idle
+ * organizations and stores are forgotten (bounded, least recently used first), never busy ones.
  */
 export interface ZohoRuntimeOptions {
   /** Calls per organization per sliding window (Zoho: 100 per minute). */
@@ -56,8 +64,13 @@ export class ZohoRuntime {
   /** Names this process among those sharing an organization's pace. */
   readonly processId = randomUUID();
   readonly tokens: ZohoTokenManager;
-  private readonly limiters = new Map<string, OrgCallLimiter>();
-  private readonly budgets = new Map<string, Promise<DailyBudget>>();
+  private readonly limiters = new StoreLru<string, OrgCallLimiter>({
+    max: STORE_LRU_MAX,
+    idleMs: STORE_LRU_IDLE_MS,
+    busy: (_, limiter) => !limiter.idle,
+    evicted: (_, limiter) => void limiter.leave().catch(() => undefined),
+  });
+  private readonly budgets = new StoreLru<string, BudgetEntry>({ max: STORE_LRU_MAX, idleMs: STORE_LRU_IDLE_MS, busy: (_, entry) => !entry.loaded?.idle });
 
   constructor(
     readonly ctx: AppContext,
@@ -95,14 +108,14 @@ export class ZohoRuntime {
   ): Promise<DailyBudget> {
     const limit = connection.dailyBudget ?? DAILY_CALLS_BY_PLAN[(connection.plan as ZohoPlan | undefined) ?? 'free'] ?? DAILY_CALLS_BY_PLAN.free;
     const key = `${storeHash}\n${organizationId ?? ''}`;
-    let pending = this.budgets.get(key);
-    if (!pending) {
+    let entry = this.budgets.get(key);
+    if (!entry) {
       const budget = new DailyBudget(storeHash, limit, this.ctx.logger, this.options.budget, organizationId);
-      pending = budget.load(connection.budgetExhaustedUntil).then(() => budget);
-      pending.catch(() => this.budgets.delete(key));
-      this.budgets.set(key, pending);
+      const created: BudgetEntry = { pending: budget.load(connection.budgetExhaustedUntil).then(() => (created.loaded = budget)) };
+      created.pending.catch(() => this.budgets.delete(key));
+      this.budgets.set(key, (entry = created));
     }
-    const budget = await pending;
+    const budget = await entry.pending;
     budget.setLimit(limit);
     budget.noteExhaustedUntil(connection.budgetExhaustedUntil);
     return budget;
@@ -121,12 +134,12 @@ export class ZohoRuntime {
 
   /** The process stops: its calls leave every organization's share at once (others speed up now, not after the window). */
   async leaveAll(): Promise<void> {
-    await Promise.allSettled([...this.limiters.values()].map((l) => l.leave()));
+    await Promise.allSettled(this.limiters.values().map((l) => l.leave()));
   }
 
   /** Writes pending usage counts (shutdown, tests). */
   async flush(): Promise<void> {
-    const budgets = await Promise.allSettled([...this.budgets.values()]);
+    const budgets = await Promise.allSettled(this.budgets.values().map((b) => b.pending));
     await Promise.all(budgets.map((b) => (b.status === 'fulfilled' ? b.value.flush() : undefined)));
   }
 }

@@ -5,6 +5,7 @@ import { ZohoConnection, type ZohoConnectionDoc } from '../db/models/index.js';
 import type { Logger } from '../logger.js';
 import { ZohoApiError, ZohoAuthError } from './errors.js';
 import { refreshAccessToken } from './oauth.js';
+import { StoreLru, STORE_LRU_IDLE_MS, STORE_LRU_MAX } from '../storeLru.js';
 
 /**
  * Zoho access tokens, shared by every process through the connection document.
@@ -44,8 +45,10 @@ export const DEFAULT_TOKEN_OPTIONS: TokenOptions = {
 const NO_LEASE = new Date(0);
 
 export class ZohoTokenManager {
-  private readonly cache = new Map<string, AccessToken>();
+  /** In flight: one entry per refresh under way, gone when it ends (bounded by the calls waiting). */
   private readonly inFlight = new Map<string, Promise<AccessToken>>();
+  /** Tokens of stores in use: an idle store's is forgotten (read again from its document), never while it refreshes. */
+  private readonly cache = new StoreLru<string, AccessToken>({ max: STORE_LRU_MAX, idleMs: STORE_LRU_IDLE_MS, busy: (storeHash) => this.inFlight.has(storeHash) });
   /** Refreshes this process made (tests and logs; the simulator counts the real ones). */
   refreshes = 0;
 
