@@ -12,5 +12,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Leases allow 10 s for clock differences between hosts; one machine's tests need not wait that out.
     env: { LEASE_CLOCK_SKEW_MS: '200' },
+    // expect.poll waits for the system (workers polling the database); on a busy 2-core CI machine
+    // that takes longer than the default second.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 });
