@@ -186,7 +186,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   };
   /** One fault, chosen by the PRNG. */
   const fault = async () => {
-    const kind = pick(['kill', 'kill', 'lose', 'lose', 'lose', 'errors', 'lapse', 'stop'] as const);
+    const kind = pick(['kill', 'lose', 'lose', 'lose', 'errors', 'lapse', 'stop'] as const);
     const slot = between(0, 1);
     const worker = workers[slot];
     lastFaultAt = Date.now();
@@ -251,26 +251,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     chaosOn = true;
     chaos = (async () => {
       while (chaosOn) {
-        await sleep(between(700, 2_000));
+        await sleep(between(1_500, 4_000));
         if (chaosOn) await fault();
       }
     })();
     followUpTimer = setInterval(followUps, 50);
     // Orders come in with the faults: the fates and the gaps between them drawn from the seed.
+    // Faults for at least minChaos (the orders come in over most of it), at most maxChaos.
+    const minChaos = 15_000 + total * 250;
+    const maxChaos = 20_000 + total * 400;
+    const gap = Math.round((minChaos * 0.6) / total);
     for (let i = 0; i < total; i++) {
       const r = rnd();
       place(pick(buyers), r < 0.55 ? 'paid' : r < 0.8 ? 'cancelled' : 'refunded');
-      await sleep(between(20, 250));
+      await sleep(between(0, 2 * gap));
     }
     log(`  ${total} orders placed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // The faults go on until the merchant's cancellations and refunds are all made (bounded).
-    const followUpDeadline = Date.now() + 60_000 + total * 1_500;
-    while (placed.some((o) => !o.followedUp) && Date.now() < followUpDeadline) await sleep(100);
+    // The faults go on until the merchant's cancellations and refunds are all made, within the
+    // window (the follow-ups still come after it).
+    while ((Date.now() < started + minChaos || placed.some((o) => !o.followedUp)) && Date.now() < started + maxChaos) await sleep(100);
     chaosOn = false;
     await chaos;
     zoho.faults.set({ errorRate: 0 });
     for (const [slot, w] of workers.entries()) if (!w) await until(() => Boolean(workers[slot]), 30_000);
-    for (const o of placed.filter((p) => !p.followedUp)) problems.push(`order ${o.id} (${o.fate}) never reached the point where the merchant ${o.fate === 'cancelled' ? 'cancels' : 'refunds'} it`);
     log(`  faults stopped after ${((Date.now() - started) / 1000).toFixed(1)} s; settling`);
 
     // Settled: every order final, none held or flagged, no order job locked or due, no receipt queued.
@@ -280,16 +283,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const known = await OrderSync.countDocuments({ storeHash: STORE });
       const lockedJobs = await jobs.countDocuments({ name: /order/i, lockedAt: { $ne: null } });
       const queued = await WebhookReceipt.countDocuments({ status: 'queued' });
-      return { open, missing: total - known, lockedJobs, queued };
+      const followUps = placed.filter((o) => !o.followedUp).length;
+      return { open, missing: total - known, lockedJobs, queued, followUps };
     };
+    const count = (left: Awaited<ReturnType<typeof unsettled>>) => left.open + left.missing + left.lockedJobs + left.queued + left.followUps;
     const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 60_000 + total * 1_000);
     let left = await unsettled();
-    while (left.open + left.missing + left.lockedJobs + left.queued > 0 && Date.now() < settleDeadline) {
+    while (count(left) > 0 && Date.now() < settleDeadline) {
       await sleep(250);
       left = await unsettled();
     }
     settledSeconds = (Date.now() - lastFaultAt) / 1000;
-    if (left.open + left.missing + left.lockedJobs + left.queued > 0) {
+    for (const o of placed.filter((p) => !p.followedUp)) problems.push(`order ${o.id} (${o.fate}) never reached the point where the merchant ${o.fate === 'cancelled' ? 'cancels' : 'refunds'} it`);
+    if (count(left) > 0) {
       problems.push(`not settled after the bounded wait: ${JSON.stringify(left)}`);
       const open = await OrderSync.find({ storeHash: STORE, $or: [{ status: { $nin: ['done', 'cancelled'] } }, { leaseUntil: { $gt: new Date() } }, { recheck: true }] }).lean();
       for (const o of open) log(`  open: order ${o.orderId} ${o.status}/${o.step} attempts=${o.attempts} recheck=${o.recheck} lease=${o.leaseUntil?.toISOString()} next=${o.nextAttemptAt?.toISOString()} error=${o.lastError?.message ?? '-'}`);
