@@ -18,8 +18,11 @@ afterAll(async () => {
 
 describe('chaos', () => {
   it('20 orders under kills, frozen workers, lapsed leases, lost answers and 5xx: no duplicate, nothing lost', async () => {
-    const seed = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
+    // A fixed seed by default, so that CI replays one known sequence of kills, freezes, lapsed
+    // leases, lost answers and 5xx; any other sequence with CHAOS_SEED (the benchmark draws one).
+    const seed = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : 5;
     const result = await runChaos({ orders: 20, seed, dbUri: db.uri, settleTimeoutMs: 60_000 });
+    console.log(result.summary);
     expect(result.problems, `${result.summary} (CHAOS_SEED=${seed} replays it)`).toEqual([]);
     expect(result.duplicates).toBe(0);
     expect(result.lost).toBe(0);
