@@ -46,9 +46,9 @@ export function panelLink(config: Pick<NonNullable<Config['alertMail']>, 'panelU
 
 /**
  * Sends what is due; answers how many e-mails went. Without SMTP_URL and ALERT_FROM it does
- * nothing. `touchJob` keeps the Agenda job's lock between stores.
+ * nothing. (The job runner keeps the job's lock while it runs.)
  */
-export async function sendAlertEmails(ctx: AppContext, now = new Date(), touchJob?: () => Promise<unknown>): Promise<number> {
+export async function sendAlertEmails(ctx: AppContext, now = new Date()): Promise<number> {
   const mail = ctx.config.alertMail;
   if (!mail) return 0;
   const stores = await Store.find(storesToAlert.filter(), { ownerEmail: 1 }).lean();
@@ -59,7 +59,6 @@ export async function sendAlertEmails(ctx: AppContext, now = new Date(), touchJo
   try {
     for (const store of stores) {
       if (!store.ownerEmail) continue;
-      await touchJob?.();
       try {
         sent += await sendStoreAlerts(ctx, transport, { storeHash: store._id, to: store.ownerEmail }, now);
       } catch (error) {

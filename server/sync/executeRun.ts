@@ -8,8 +8,6 @@ import { claimExecution, releaseRunLock, runHoldsFlow } from './runs.js';
 import type { Lease } from './lease.js';
 
 export interface ExecuteOptions {
-  /** Keeps the Agenda job's own lock (Job.touch). */
-  touchJob?: () => Promise<void>;
   /** How often the execution renews its lease; the lease lasts three of these. */
   heartbeatMs?: number;
 }
@@ -27,7 +25,6 @@ const ACTIVE = ['queued', 'running'];
 export async function executeRun(ctx: AppContext, runId: string, options: ExecuteOptions = {}): Promise<void> {
   const heartbeatMs = options.heartbeatMs ?? 20_000;
   const leaseMs = heartbeatMs * 3;
-  const touchJob = options.touchJob ?? (async () => {});
   const run = await SyncRun.findById(runId).lean();
   if (!run || !ACTIVE.includes(run.status)) return;
   const owner = randomUUID();
@@ -41,7 +38,6 @@ export async function executeRun(ctx: AppContext, runId: string, options: Execut
     }
     const now = await SyncRun.findById(runId, { status: 1 }).lean();
     if (!now || !ACTIVE.includes(now.status)) return;
-    await touchJob();
     await new Promise((r) => setTimeout(r, heartbeatMs));
   }
 

@@ -149,6 +149,13 @@ export async function processOrder(ctx: AppContext, request: ProcessRequest, ser
   }
 }
 
+/** A sales order's ids and total as the order records them (its total recognises the invoice that bills it). */
+const salesOrderFields = (so: ZohoSalesOrder) => ({
+  'zoho.salesorderId': so.salesorder_id,
+  'zoho.salesorderNumber': so.salesorder_number,
+  ...(so.total !== undefined ? { 'zoho.salesorderTotal': money(so.total) } : {}),
+});
+
 /** What `decide` needs of the stored state; a claim that never saw the order counts as unknown. */
 function knownOf(doc: OrderSyncDoc | null): KnownOrder | null {
   if (!doc || doc.bc?.statusId === undefined || doc.bc?.statusId === null) return null;
@@ -311,25 +318,34 @@ class OrderAttempt {
       const so = await zoho.findSalesOrderByNumber(salesOrderNumber(this.services.settings.salesOrderPrefix, order.id));
       if (so && (so.reference_number === undefined || so.reference_number === String(order.id))) {
         this.recovered(`Adopted sales order ${so.salesorder_number} after a lost answer.`);
-        await this.save({ 'zoho.salesorderId': so.salesorder_id, 'zoho.salesorderNumber': so.salesorder_number, ...(so.total !== undefined ? { 'zoho.salesorderTotal': money(so.total) } : {}) });
+        await this.save(salesOrderFields(so));
       }
     }
     const customerId = this.doc.zoho?.contactId;
     if (intents.invoice && !ids.invoiceId && customerId) {
       const plan = bookedPlan((await this.snapshotAndPlan(order, storeHash)).plan, bookingOf(this.doc));
-      const salesorderTotal = this.doc.zoho?.salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
-      const found = await zoho.findLostInvoice({
-        reference: String(order.id),
-        customerId,
-        date: zohoDate(order.date_created, zoho.timeZone),
-        lines: plan.lines.map((l) => l.zoho),
-        ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
-      });
-      if (found) {
-        this.recovered(`Adopted invoice ${found.invoice_number} after a lost answer.`);
-        await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
-      }
+      await this.adoptLostInvoice(order, plan, customerId);
     }
+  }
+
+  /**
+   * The invoice a create whose answer was lost made, found by documented fields (customer, date,
+   * the sales order's total, every line) and recorded; false when Zoho has none.
+   */
+  private async adoptLostInvoice(order: BcOrder, plan: LinePlan, customerId: string): Promise<boolean> {
+    const zoho = await this.zoho();
+    const salesorderTotal = this.doc.zoho?.salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
+    const found = await zoho.findLostInvoice({
+      reference: String(order.id),
+      customerId,
+      date: zohoDate(order.date_created, zoho.timeZone),
+      lines: plan.lines.map((l) => l.zoho),
+      ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
+    });
+    if (!found) return false;
+    this.recovered(`Adopted invoice ${found.invoice_number} after a lost answer.`);
+    await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
+    return true;
   }
 
   /** The order's lines, addresses and coupons from BigCommerce, and its lines planned against Zoho's items. */
@@ -483,9 +499,7 @@ class OrderAttempt {
       );
     }
     await this.save({
-      'zoho.salesorderId': so.salesorder_id,
-      'zoho.salesorderNumber': so.salesorder_number,
-      ...(so.total !== undefined ? { 'zoho.salesorderTotal': money(so.total) } : {}),
+      ...salesOrderFields(so),
       lineMap: lineMapOf(plan.lines, so),
       step: 'salesorder',
     });
@@ -496,21 +510,7 @@ class OrderAttempt {
     const zoho = await this.zoho();
     const orderId = snapshot.order.id;
     const salesorderId = this.doc.zoho?.salesorderId ?? undefined;
-    if (this.doc.intents?.invoice) {
-      const salesorderTotal = salesorderId ? this.doc.zoho?.salesorderTotal : undefined;
-      const found = await zoho.findLostInvoice({
-        reference: String(orderId),
-        customerId,
-        date: zohoDate(snapshot.order.date_created, zoho.timeZone),
-        lines: plan.lines.map((l) => l.zoho),
-        ...(typeof salesorderTotal === 'number' ? { total: salesorderTotal } : {}),
-      });
-      if (found) {
-        this.recovered(`Adopted invoice ${found.invoice_number} after a lost answer.`);
-        await this.saveInvoice(found.invoice_id, found.invoice_number, money(found.total));
-        return false;
-      }
-    }
+    if (this.doc.intents?.invoice && (await this.adoptLostInvoice(snapshot.order, plan, customerId))) return false;
     await this.save({ 'intents.invoice': new Date() });
     const soLines = new Map((this.doc.lineMap ?? []).map((l) => [l.orderProductId, l.zohoLineItemId]));
     const invoice = await zoho.createInvoice(

@@ -83,10 +83,9 @@ export async function flushStock(ctx: AppContext, storeHash: string, claim?: Cla
     if (taken.deletedCount !== 1) return undefined;
   }
   const settings = await getSettings(storeHash);
-  const twoWay = settings.stock.method === 'twoway' && (await StockDirty.exists({ storeHash, source: 'bigcommerce' })) !== null;
   // One writer per store: while another flush or the scheduled run writes, this one comes back later
   // (its records stay marked, nothing is read).
-  const writer = await takeStockWriter(storeHash, twoWay ? 'twoway' : 'flush');
+  const writer = await takeStockWriter(storeHash, settings.stock.method === 'twoway' ? 'twoway' : 'flush');
   if (!writer) {
     await ensureFlush(ctx, storeHash, { delayMs: stockRealtime.retryDelayMs }).catch(() => undefined);
     return undefined;
