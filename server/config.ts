@@ -37,6 +37,8 @@ const schema = z.object({
   CSP_FRAME_ANCESTORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SYNC_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
+  SYNC_RUNS_PER_STORE: z.coerce.number().int().min(1).max(100).default(2),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
@@ -69,6 +71,11 @@ export interface Config {
   logLevel: string;
   /** On SIGTERM, how long running jobs may finish before they are released to another worker. */
   shutdownGraceMs: number;
+  /**
+   * Flow runs (`sync.run`) a worker executes at once, and at most how many of them one store's:
+   * a run mostly waits on its store's API quota, so the slots are many and shared out by store.
+   */
+  syncRuns: { concurrency: number; perStore: number };
   /** Alert e-mails to store owners: on when SMTP_URL and ALERT_FROM are set. `panelUrl` has {store_hash} in it. */
   alertMail: { smtpUrl: string; from: string; panelUrl: string } | undefined;
 }
@@ -115,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cspFrameAncestors: e.CSP_FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    syncRuns: { concurrency: e.SYNC_RUN_CONCURRENCY, perStore: e.SYNC_RUNS_PER_STORE },
     alertMail: e.SMTP_URL && e.ALERT_FROM ? { smtpUrl: e.SMTP_URL, from: e.ALERT_FROM, panelUrl: e.ALERT_PANEL_URL } : undefined,
   };
 }

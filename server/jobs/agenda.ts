@@ -17,6 +17,8 @@ import { waitAtMost } from '../shutdown.js';
  */
 export const JOB_LOCK_LIFETIME_MS = 60_000;
 export const JOBS_COLLECTION = 'jobs';
+/** A worker's room for every job but flow runs; `defineJobs` adds the flow runs' own slots. */
+export const OTHER_JOBS_CONCURRENCY = 20;
 
 export interface AgendaOptions {
   /** Written in each job this worker locks (`lastModifiedBy`): unique per process. */
@@ -150,7 +152,7 @@ export function createAgenda(db: Db, options: AgendaOptions = {}): AppAgenda {
       processEvery: options.processEvery ?? 2_000,
       defaultLockLifetime: options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS,
       defaultConcurrency: 5,
-      maxConcurrency: 20,
+      maxConcurrency: OTHER_JOBS_CONCURRENCY,
       removeOnComplete: true,
     },
     options.logger,

@@ -1,10 +1,10 @@
 import { exponential } from 'agenda';
 import type { AppContext } from '../context.js';
-import { JOB_LOCK_LIFETIME_MS, type AppAgenda } from './agenda.js';
+import { JOB_LOCK_LIFETIME_MS, OTHER_JOBS_CONCURRENCY, type AppAgenda } from './agenda.js';
 import { executeRun } from '../sync/executeRun.js';
 import '../sync/index.js';
 import { erasePersonalData, pruneHistory } from '../sync/prune.js';
-import { RUN_JOB } from '../sync/runs.js';
+import { RUN_JOB, type RunJobData } from '../sync/runs.js';
 import { runDueSchedules } from '../sync/scheduler.js';
 import { ZOHO_EVENT_JOB } from '../zoho/webhookIntake.js';
 import { ENSURE_WEBHOOKS_JOB, runEnsureWebhooksJob } from '../bigcommerce/webhooks.js';
@@ -22,6 +22,8 @@ export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
 /** A due run starts within this (plus the job poll, 2 s): the tick reads only due schedules, through their index. */
 export const SCHEDULER_TICK_EVERY = '15 seconds';
+/** How long a run of a store at its cap waits before it asks for a slot again. */
+export const RUN_TURN_WAIT_MS = 10_000;
 
 /**
  * Every job the worker runs, by name. Handlers stay thin: the work lives in server/sync.
@@ -30,9 +32,34 @@ export const SCHEDULER_TICK_EVERY = '15 seconds';
 export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLifetimeMs?: number } = {}): void {
   // A run renews its lease three times per lock lifetime.
   const heartbeatMs = Math.min(20_000, Math.floor((options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS) / 3));
-  agenda.define<{ runId: string }>(RUN_JOB, async (job) => {
-    await executeRun(ctx, job.attrs.data.runId, { heartbeatMs });
-  });
+  // Flow runs: many slots (a run mostly waits on its store's quota), at most `perStore` of one
+  // store's at once. A run of a store at its cap goes back to the queue, due a little later,
+  // behind the other stores' due runs: stores take turns at the slots instead of one store's
+  // backlog holding them all. The other jobs (orders, stock in real time, webhooks) keep the
+  // room they had beside these slots, so flow runs never delay them.
+  const { concurrency, perStore } = ctx.config.syncRuns;
+  agenda.maxConcurrency(concurrency + OTHER_JOBS_CONCURRENCY);
+  const running = new Map<string, number>();
+  agenda.define<RunJobData>(
+    RUN_JOB,
+    async (job) => {
+      const { storeHash, runId } = job.attrs.data;
+      const mine = running.get(storeHash) ?? 0;
+      if (mine >= perStore) {
+        job.schedule(new Date(Date.now() + RUN_TURN_WAIT_MS));
+        return;
+      }
+      running.set(storeHash, mine + 1);
+      try {
+        await executeRun(ctx, runId, { heartbeatMs });
+      } finally {
+        const left = running.get(storeHash)! - 1;
+        if (left) running.set(storeHash, left);
+        else running.delete(storeHash);
+      }
+    },
+    { concurrency },
+  );
   agenda.define<ZohoEventData>(
     ZOHO_EVENT_JOB,
     async (job) => {

@@ -8,6 +8,13 @@ import { leaseOptions, takeLease, type Lease, type LeaseKind } from './lease.js'
 export const QUEUED_LOCK_MS = 30 * 60_000;
 export const RUN_JOB = 'sync.run';
 
+/** What a `sync.run` job carries. */
+export interface RunJobData {
+  storeHash: string;
+  flow: Flow;
+  runId: string;
+}
+
 export interface RunRequest {
   storeHash: string;
   flow: Flow;
@@ -33,7 +40,7 @@ export async function requestRun(ctx: AppContext, request: RunRequest): Promise<
   if (!claimed.ok) return { runId: claimed.holder, joined: true };
 
   await SyncRun.create({ _id: runId, storeHash, flow, trigger: request.trigger, dryRun: request.dryRun ?? false, status: 'queued', queuedAt: now });
-  await ctx.jobs.enqueue(RUN_JOB, { storeHash, flow, runId });
+  await ctx.jobs.enqueue(RUN_JOB, { storeHash, flow, runId } satisfies RunJobData);
   return { runId, joined: false };
 }
 

@@ -16,6 +16,11 @@ describe('loadConfig', () => {
     expect(config.bigcommerce.loginUrl).toBe('https://login.bigcommerce.com');
     expect(config.bigcommerce.apiUrl).toBe('https://api.bigcommerce.com');
     expect(config.mongodbUri).toBeUndefined();
+    expect(config.syncRuns).toEqual({ concurrency: 50, perStore: 2 });
+  });
+
+  it('reads the flow runs a worker executes at once, and per store', () => {
+    expect(loadConfig({ ...valid, SYNC_RUN_CONCURRENCY: '8', SYNC_RUNS_PER_STORE: '1' }).syncRuns).toEqual({ concurrency: 8, perStore: 1 });
   });
 
   it('names the missing variable in one line', () => {
@@ -32,6 +37,8 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'https://mail.example.com', /SMTP_URL expected an smtp:\/\/ or smtps:\/\/ URL/],
     ['ALERT_FROM', 'alerts at example.com', /ALERT_FROM expected an address/],
     ['ALERT_PANEL_URL', 'the control panel', /ALERT_PANEL_URL expected a URL/],
+    ['SYNC_RUN_CONCURRENCY', '0', /SYNC_RUN_CONCURRENCY /],
+    ['SYNC_RUNS_PER_STORE', 'two', /SYNC_RUNS_PER_STORE /],
   ])('rejects a malformed %s', (name, value, message) => {
     expect(() => loadConfig({ ...valid, [name]: value })).toThrow(message);
   });
