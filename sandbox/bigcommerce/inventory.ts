@@ -84,23 +84,34 @@ export function itemId(item: StockItem): number {
   return item.kind === 'product' ? item.product.id : item.variant!.id;
 }
 
-/** The inventory event for an item, carrying its new total level. */
+/**
+ * The inventory event for an item, carrying its new total level. A change an order made raises
+ * `…/inventory/order/updated` and (by default) the plain `…/inventory/updated` as well, in an
+ * order and with delays the state's seeded draws pick (BigCommerceState.orderInventoryEvents).
+ */
 export function emitInventoryEvent(state: BigCommerceState, store: SimStore, item: StockItem, cause: 'manual' | 'order'): void {
   const value = totalLevel(store, item.kind, itemId(item));
-  const suffix = cause === 'order' ? 'inventory/order/updated' : 'inventory/updated';
-  if (item.kind === 'product') {
-    state.emit(store, `store/product/${suffix}`, {
-      type: 'product',
-      id: item.product.id,
-      inventory: { product_id: item.product.id, method: 'absolute', value },
-    });
-  } else {
-    const variant = item.variant!;
-    state.emit(store, `store/sku/${suffix}`, {
-      type: 'sku',
-      id: variant.sku_id ?? variant.id,
-      inventory: { product_id: item.product.id, method: 'absolute', value, variant_id: variant.id },
-    });
+  const data =
+    item.kind === 'product'
+      ? { type: 'product', id: item.product.id, inventory: { product_id: item.product.id, method: 'absolute', value } }
+      : {
+          type: 'sku',
+          id: item.variant!.sku_id ?? item.variant!.id,
+          inventory: { product_id: item.product.id, method: 'absolute', value, variant_id: item.variant!.id },
+        };
+  const prefix = item.kind === 'product' ? 'store/product' : 'store/sku';
+  if (cause === 'manual') {
+    state.emit(store, `${prefix}/inventory/updated`, data);
+    return;
+  }
+  const options = state.orderInventoryEvents;
+  const draw = state.orderEventRandom;
+  const scopes = [`${prefix}/inventory/order/updated`, ...(options.plainEventToo ? [`${prefix}/inventory/updated`] : [])];
+  if (options.order === 'plain-first' || (options.order === 'random' && draw() < 0.5)) scopes.reverse();
+  let delayMs = 0;
+  for (const scope of scopes) {
+    delayMs += Math.round(draw() * options.maxDelayMs);
+    state.webhooks.emit(store, scope, data, { delayMs });
   }
 }
 
@@ -166,6 +177,15 @@ export function takeForOrder(state: BigCommerceState, store: SimStore, item: Sto
   const id = itemId(item);
   const location = store.defaultLocationId;
   writeLevel(store, location, item.kind, id, levelAt(store, location, item.kind, id) - quantity);
+  touch(state, item);
+  emitInventoryEvent(state, store, item, 'order');
+}
+
+/** Puts an order line's units back at the default location (a cancelled order gives its stock back). */
+export function putBackForOrder(state: BigCommerceState, store: SimStore, item: StockItem, quantity: number): void {
+  const id = itemId(item);
+  const location = store.defaultLocationId;
+  writeLevel(store, location, item.kind, id, levelAt(store, location, item.kind, id) + quantity);
   touch(state, item);
   emitInventoryEvent(state, store, item, 'order');
 }

@@ -1,5 +1,5 @@
 import { SimApiError } from './errors.js';
-import { levelAt, stockItemForLine, takeForOrder, itemId, type StockItem } from './inventory.js';
+import { levelAt, putBackForOrder, stockItemForLine, takeForOrder, itemId, type StockItem } from './inventory.js';
 import type { SimAddress, SimCoupon, SimOrder, SimOrderAddress, SimOrderProduct } from './model.js';
 import type { BigCommerceState, SimStore } from './state.js';
 
@@ -28,6 +28,7 @@ export const ORDER_STATUSES: Readonly<Record<number, string>> = Object.freeze({
 
 export const INCOMPLETE = 0;
 export const SHIPPED = 2;
+export const CANCELLED = 5;
 export const PARTIALLY_SHIPPED = 3;
 export const REFUNDED = 4;
 export const PARTIALLY_REFUNDED = 14;
@@ -91,7 +92,8 @@ const EMPTY_ADDRESS: SimAddress = {
   email: '',
 };
 
-export const takesStock = (statusId: number) => statusId !== INCOMPLETE;
+/** Statuses whose orders hold stock: an Incomplete order has taken none yet, a Cancelled one gave it back. */
+export const takesStock = (statusId: number) => statusId !== INCOMPLETE && statusId !== CANCELLED;
 
 function resolveLine(store: SimStore, line: OrderLineInput, index: number, orderAddressId: number, lineId: number): SimOrderProduct {
   if (!(line.quantity >= 1)) throw refuse(`The field 'products.${index}.quantity' is invalid.`);
@@ -171,6 +173,15 @@ function takeStock(state: BigCommerceState, store: SimStore, order: SimOrder): v
     if (item) takeForOrder(state, store, item, line.quantity);
   }
   order.stockTaken = true;
+}
+
+/** A cancelled order gives back the units it took (each line's item raises its order inventory events). */
+function putBackStock(state: BigCommerceState, store: SimStore, order: SimOrder): void {
+  for (const line of order.products) {
+    const item = stockItemOf(store, line);
+    if (item) putBackForOrder(state, store, item, line.quantity);
+  }
+  order.stockTaken = false;
 }
 
 export function createOrder(state: BigCommerceState, store: SimStore, input: OrderInput): SimOrder {
@@ -256,6 +267,7 @@ export function updateOrder(state: BigCommerceState, store: SimStore, order: Sim
   if (patch.status_id !== undefined) order.status_id = patch.status_id;
   order.dateModified = state.clock.now();
   if (!order.stockTaken && takesStock(order.status_id)) takeStock(state, store, order);
+  else if (order.stockTaken && order.status_id === CANCELLED && previous !== CANCELLED) putBackStock(state, store, order);
   state.emit(store, 'store/order/updated', { type: 'order', id: order.id });
   if (order.status_id !== previous) emitStatusUpdated(state, store, order, previous);
   return order;

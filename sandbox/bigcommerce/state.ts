@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../common/clock.js';
 import type { ExchangeListener } from '../common/exchanges.js';
 import { documentedAnswers, type DocumentedAnswers } from '../common/documentedAnswers.js';
 import { Faults } from '../common/faults.js';
+import { seededRandom } from '../common/random.js';
 import { WebhookDeliverer } from '../common/webhookDelivery.js';
 import { setStockLevel, type StockTarget } from './inventory.js';
 import { Limits } from './limits.js';
@@ -49,6 +50,25 @@ export interface SimulatorOptions {
   /** Answer only the fields the OpenAPI files document (sandbox/common/documentedAnswers.ts); on wherever the files are. */
   documentedAnswersOnly?: boolean;
 }
+
+/**
+ * How the simulator announces stock an order moved. The reference files do not say whether
+ * BigCommerce raises the plain `…/inventory/updated` event for an order's change besides its
+ * `…/inventory/order/updated` twin, nor in which order the two arrive: by default both are
+ * raised, in a random order, each a little later (so that they may also land around the order's
+ * own events). Seeded, so a test replays the same draw.
+ */
+export interface OrderInventoryEventOptions {
+  /** Raise the plain inventory event too (default true). */
+  plainEventToo: boolean;
+  /** Which of the two comes first: drawn at random (default), or fixed. */
+  order: 'random' | 'order-first' | 'plain-first';
+  /** Each event waits a random 0..maxDelayMs after the one before it (0: raised at once, in order). */
+  maxDelayMs: number;
+  seed: number;
+}
+
+export const DEFAULT_ORDER_INVENTORY_EVENTS: OrderInventoryEventOptions = { plainEventToo: true, order: 'random', maxDelayMs: 40, seed: 1 };
 
 export interface AddStoreOptions {
   /** Installs the app right away with this API token (no install dance needed in tests). */
@@ -240,6 +260,10 @@ export class BigCommerceState {
   readonly exchanges = new Set<ExchangeListener>();
   /** The response layer that answers only documented fields. */
   readonly answers: DocumentedAnswers;
+  /** How an order's stock change is announced (see OrderInventoryEventOptions). */
+  orderInventoryEvents: OrderInventoryEventOptions = { ...DEFAULT_ORDER_INVENTORY_EVENTS };
+  /** The seeded draws behind the order of, and the delays between, an order's inventory events. */
+  orderEventRandom: () => number = seededRandom(DEFAULT_ORDER_INVENTORY_EVENTS.seed);
   /** The simulator's own base URL once it listens (uploaded images are served from it). */
   publicUrl = 'http://127.0.0.1';
   private nextUserId = 1001;
@@ -251,6 +275,12 @@ export class BigCommerceState {
     this.answers = documentedAnswers('bigcommerce', options.documentedAnswersOnly);
     this.webhooks = new WebhookEmitter(this.clock, this.deliveries);
     this.addStore(options.storeHash ?? 'sandbox1');
+  }
+
+  /** Changes how an order's stock change is announced; `configureOrderInventoryEvents()` restores the defaults (and the seed's sequence). */
+  configureOrderInventoryEvents(options: Partial<OrderInventoryEventOptions> = {}): void {
+    this.orderInventoryEvents = { ...DEFAULT_ORDER_INVENTORY_EVENTS, ...options };
+    this.orderEventRandom = seededRandom(this.orderInventoryEvents.seed);
   }
 
   /** Adds a store with an owner and one more staff user; with `accessToken`, the app is installed. */

@@ -47,7 +47,8 @@ export class WebhookEmitter {
     readonly deliverer: WebhookDeliverer,
   ) {}
 
-  emit(store: SimStore, scope: string, data: SimEventPayload['data']): SimEventPayload {
+  /** Raises an event now, or `delayMs` later (still waited for by the deliverer's `settle()`). */
+  emit(store: SimStore, scope: string, data: SimEventPayload['data'], options: { delayMs?: number } = {}): SimEventPayload {
     const payload: SimEventPayload = {
       scope,
       store_id: String(store.storeId),
@@ -56,11 +57,15 @@ export class WebhookEmitter {
       created_at: epochSeconds(this.clock.now()),
       producer: `stores/${store.hash}`,
     };
-    store.events.push(payload);
-    for (const hook of store.hooks.values()) {
-      if (!hook.is_active || !scopeMatches(hook.scope, scope)) continue;
-      this.deliverer.send(hook.destination, { ...(hook.headers ?? {}) }, payload);
-    }
+    const raise = () => {
+      store.events.push(payload);
+      for (const hook of store.hooks.values()) {
+        if (!hook.is_active || !scopeMatches(hook.scope, scope)) continue;
+        this.deliverer.send(hook.destination, { ...(hook.headers ?? {}) }, payload);
+      }
+    };
+    if (options.delayMs && options.delayMs > 0) this.deliverer.later(options.delayMs, raise);
+    else raise();
     return payload;
   }
 }

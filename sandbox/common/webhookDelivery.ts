@@ -39,6 +39,17 @@ export class WebhookDeliverer {
     }
   }
 
+  /** Runs `fn` after `delayMs` (a delivery raised a little later); `settle()` waits for it too. */
+  later(delayMs: number, fn: () => void): void {
+    this.track(new Promise<void>((resolve) => setTimeout(() => {
+      try {
+        fn();
+      } finally {
+        resolve();
+      }
+    }, Math.max(0, delayMs))));
+  }
+
   /** Resolves when every delivery started so far has finished (delivered or given up). */
   async settle(): Promise<void> {
     while (this.pending.size > 0 || this.held.length > 0) {

@@ -9,9 +9,15 @@ import type { ZohoItem, ZohoLocation } from './records.js';
  *   committedAccounting = on confirmed sales orders, ordered − invoiced
  *   committedPhysical   = on confirmed sales orders, ordered − shipped
  *
- *   stock_on_hand          = accounting
+ *   stock_on_hand          = accounting, or physical when the organization's preference
+ *                            counts stock on hand at the shipment (`onHandAt`)
  *   available_stock        = accounting − committedAccounting   ("available for sale")
  *   actual_available_stock = physical − committedPhysical        (physical "available for sale")
+ *
+ * Zoho's help pages: available for sale = stock on hand − committed stock; only a confirmed
+ * sales order commits (a draft commits nothing); stock on hand falls at the invoice
+ * (accounting stock) or at the shipment (physical stock), by the organization's preference,
+ * and the item shows both available figures.
  *
  * So confirming a sales order lowers both available figures at once; invoicing it lowers
  * stock_on_hand (available_stock stays, the commitment turned into a sale); shipping it lowers
@@ -30,6 +36,8 @@ const key = (itemId: string, locationId: string) => `${itemId}|${locationId}`;
 
 export class StockLedger {
   private readonly cells = new Map<string, StockCell>();
+  /** The organization's preference: stock on hand falls at the invoice (accounting stock, the default) or at the shipment (physical). */
+  onHandAt: 'invoice' | 'shipment' = 'invoice';
 
   cell(itemId: string, locationId: string): StockCell {
     let cell = this.cells.get(key(itemId, locationId));
@@ -60,13 +68,14 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** The stock fields of an item as Zoho returns them (totals plus one entry per location). */
 export function stockFields(ledger: StockLedger, locations: Iterable<ZohoLocation>, itemId: string) {
-  let accounting = 0;
+  let onHand = 0;
   let available = 0;
   let actualAvailable = 0;
   const perLocation = [];
   for (const location of locations) {
     const c = ledger.cell(itemId, location.location_id);
-    accounting += c.accounting;
+    const cellOnHand = ledger.onHandAt === 'shipment' ? c.physical : c.accounting;
+    onHand += cellOnHand;
     available += c.accounting - c.committedAccounting;
     actualAvailable += c.physical - c.committedPhysical;
     // Zoho sends these as numbers although items.yml types them as strings (see reference README).
@@ -75,13 +84,13 @@ export function stockFields(ledger: StockLedger, locations: Iterable<ZohoLocatio
       location_name: location.location_name,
       status: location.status,
       is_primary: location.is_primary,
-      location_stock_on_hand: round(c.accounting),
+      location_stock_on_hand: round(cellOnHand),
       location_available_stock: round(c.accounting - c.committedAccounting),
       location_actual_available_stock: round(c.physical - c.committedPhysical),
     });
   }
   return {
-    stock_on_hand: round(accounting),
+    stock_on_hand: round(onHand),
     available_stock: round(available),
     actual_available_stock: round(actualAvailable),
     locations: perLocation,
