@@ -39,6 +39,7 @@ export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLi
   // room they had beside these slots, so flow runs never delay them.
   const { concurrency, perStore } = ctx.config.syncRuns;
   agenda.maxConcurrency(concurrency + OTHER_JOBS_CONCURRENCY);
+  // Each store's runs executing on this worker.
   const running = new Map<string, number>();
   agenda.define<RunJobData>(
     RUN_JOB,
@@ -46,6 +47,7 @@ export function defineJobs(agenda: AppAgenda, ctx: AppContext, options: { lockLi
       const { storeHash, runId } = job.attrs.data;
       const mine = running.get(storeHash) ?? 0;
       if (mine >= perStore) {
+        // A one-off job its handler gave a next run is kept (and unlocked), not removed.
         job.schedule(new Date(Date.now() + RUN_TURN_WAIT_MS));
         return;
       }
