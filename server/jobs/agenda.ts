@@ -83,6 +83,23 @@ export class AppAgenda extends Agenda {
     super.define(name, (job: Job) => this.runHoldingLock(job, run, lockLifetimeMs), options);
   }
 
+  /**
+   * Agenda 6 polls on a plain interval without waiting for the previous poll: once the database
+   * answers slower than `processEvery` (the embedded one under load does), polls pile up, each
+   * a round of findAndModify per job name, until the driver's pool is exhausted and every query
+   * of the process (job touches, lease renewals) waits behind them, so locks lapse and work
+   * stops. A poll that finds the last one still running is skipped instead.
+   */
+  override async start(): Promise<void> {
+    await super.start();
+    const processor = (this as unknown as { jobProcessor?: { process(): Promise<void> } }).jobProcessor;
+    if (!processor || (processor as { oneScanAtATime?: boolean }).oneScanAtATime) return;
+    const scan = processor.process.bind(processor);
+    let scanning: Promise<void> | undefined;
+    processor.process = () => (scanning ??= scan().finally(() => (scanning = undefined)));
+    (processor as { oneScanAtATime?: boolean }).oneScanAtATime = true;
+  }
+
   private async runHoldingLock(job: Job, processor: JobProcessor, lockLifetimeMs: number): Promise<void> {
     let finish!: () => void;
     const held: Held = {
