@@ -36,6 +36,8 @@ const JOB_BY_SCOPE: Readonly<Record<string, string>> = {
   'store/order/refund/created': ORDER_EVENT_JOB,
   'store/product/inventory/updated': INVENTORY_EVENT_JOB,
   'store/sku/inventory/updated': INVENTORY_EVENT_JOB,
+  'store/product/inventory/order/updated': INVENTORY_EVENT_JOB,
+  'store/sku/inventory/order/updated': INVENTORY_EVENT_JOB,
 };
 
 /** The job that handles a scope, or undefined for a scope the app does not handle. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
-import { Store } from '../db/models/index.js';
+import { StockState, Store } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import type { Settings } from '../settings/schema.js';
 import type { BigCommerceClient } from './client.js';
@@ -19,8 +19,19 @@ import { WEBHOOK_SECRET_HEADER, webhookSecretFor } from './webhookSecret.js';
  * a refund is its own event (a second partial refund leaves the status as it was).
  */
 export const ORDER_WEBHOOK_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/refund/created'] as const;
-/** Stock changes made in BigCommerce (product- and variant-tracked items), for two-way stock. */
-export const INVENTORY_WEBHOOK_SCOPES = ['store/product/inventory/updated', 'store/sku/inventory/updated'] as const;
+/**
+ * Stock changes in BigCommerce (product- and variant-tracked items), for two-way stock: the plain
+ * events and their `…/inventory/order/updated` twins, which an order's stock movement raises. The
+ * app does not tell them apart by scope or by `method` (the files contradict themselves on it):
+ * any of them only makes the store's flush look, and orders are told from corrections by the
+ * orders themselves (server/sync/stock/orderMoves.ts).
+ */
+export const INVENTORY_WEBHOOK_SCOPES = [
+  'store/product/inventory/updated',
+  'store/sku/inventory/updated',
+  'store/product/inventory/order/updated',
+  'store/sku/inventory/order/updated',
+] as const;
 /** Scopes this module owns: hooks on other scopes are never touched. */
 export const MANAGED_WEBHOOK_SCOPES: readonly string[] = [...ORDER_WEBHOOK_SCOPES, ...INVENTORY_WEBHOOK_SCOPES];
 
@@ -73,6 +84,11 @@ export function planWebhooks(existing: readonly BcHook[], wanted: readonly strin
   return plan;
 }
 
+/** The state row exists with the ledger begun already: nothing to do. */
+function ignoreDuplicateKey(error: unknown): void {
+  if ((error as { code?: number }).code !== 11000) throw error;
+}
+
 export interface WebhookReport {
   created: string[];
   updated: string[];
@@ -101,6 +117,10 @@ export async function ensureWebhooks(
   for (const { id } of plan.remove) await deleteHook(client, id);
 
   await Store.updateOne({ _id: storeHash }, { $set: { webhooksCheckedAt: new Date() }, $unset: { webhooksError: 1 } });
+  // Two-way stock's order ledger begins when BigCommerce starts telling the app about stock: orders before are not its movements.
+  if ([...plan.create, ...plan.update.map((u) => u.scope)].some((scope) => (INVENTORY_WEBHOOK_SCOPES as readonly string[]).includes(scope))) {
+    await StockState.updateOne({ _id: storeHash, ordersLedgerSince: { $exists: false } }, { $set: { ordersLedgerSince: new Date() } }, { upsert: true }).catch(ignoreDuplicateKey);
+  }
   const report: WebhookReport = {
     created: plan.create,
     updated: plan.update.map((u) => u.scope),

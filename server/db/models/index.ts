@@ -19,6 +19,7 @@ import { StockFlush } from './stockFlush.js';
 import { StockState } from './stockState.js';
 import { StockOrderLines } from './stockOrderLines.js';
 import { StockWriter } from './stockWriter.js';
+import { StockOrderMove } from './stockOrderMove.js';
 import { ShipmentSync, FulfilmentCursor } from './shipmentSync.js';
 import { ZohoPaceMember } from './zohoPaceMember.js';
 import { AlertEmail } from './alertEmail.js';
@@ -44,9 +45,10 @@ export { StockFlush } from './stockFlush.js';
 export { StockState, type StockStateDoc } from './stockState.js';
 export { StockOrderLines, stockOrderLinesId, type StockOrderLinesDoc } from './stockOrderLines.js';
 export { StockWriter } from './stockWriter.js';
+export { StockOrderMove, stockOrderMoveId, type StockOrderMoveDoc } from './stockOrderMove.js';
 export { ZohoPaceMember, zohoPaceMemberId } from './zohoPaceMember.js';
 export { AlertEmail } from './alertEmail.js';
 export { ShipmentSync, FulfilmentCursor, shipmentSyncId, SHIPMENT_SYNC_STATUSES, type ShipmentSyncDoc, type ShipmentSyncStatus } from './shipmentSync.js';
 
 /** Every model, so that start-up can make sure each one's indexes exist. */
-export const allModels = [Store, User, StoreUser, WebhookReceipt, ApiUsage, StoreSettings, SyncRun, RunRecord, RunLock, Schedule, Link, ZohoConnection, OAuthState, OrderSync, OrdersCursor, ContactClaim, StockLevel, StockDirty, StockFlush, StockState, StockOrderLines, StockWriter, ShipmentSync, FulfilmentCursor, ZohoPaceMember, AlertEmail] as const;
+export const allModels = [Store, User, StoreUser, WebhookReceipt, ApiUsage, StoreSettings, SyncRun, RunRecord, RunLock, Schedule, Link, ZohoConnection, OAuthState, OrderSync, OrdersCursor, ContactClaim, StockLevel, StockDirty, StockFlush, StockState, StockOrderLines, StockWriter, StockOrderMove, ShipmentSync, FulfilmentCursor, ZohoPaceMember, AlertEmail] as const;

@@ -23,6 +23,12 @@ const stockLevelSchema = new Schema(
     zohoQuantity: { type: Number, required: true },
     /** Which Zoho figure that was (quantity setting, Zoho locations): a settings change is not a change in Zoho. */
     basis: { type: String },
+    /**
+     * The ledger: units orders moved in BigCommerce since this level was written (negative: taken;
+     * positive: put back). BigCommerce should hold `quantity + orderMoves`; anything else is the
+     * merchant's correction.
+     */
+    orderMoves: { type: Number },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

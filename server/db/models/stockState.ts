@@ -24,6 +24,10 @@ const stockStateSchema = new Schema(
       at: { type: Date },
     },
     lastFlushAt: { type: Date },
+    /** Two-way stock's ledger read BigCommerce's orders modified up to here (server/sync/stock/orderMoves.ts). */
+    ordersReadAt: { type: Date },
+    /** When the ledger first looked: orders last changed before it are not its movements. */
+    ordersLedgerSince: { type: Date },
     ownAdjustmentIds: { type: [String], default: undefined },
   },
   { versionKey: false },

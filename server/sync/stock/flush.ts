@@ -177,6 +177,7 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
       priority: Priority.realtime,
       heartbeat: () => writer.check(),
       recordUnchanged: !everything,
+      ordersCaughtUp: settings.stock.method === 'twoway' && bcRefs.length > 0,
     });
     written = result.written;
     reporter.addApiCalls('zoho', zoho.callsMade - zohoBefore);

@@ -5,6 +5,7 @@ import type { RunReporter } from '../reporter.js';
 import { applyStock } from './apply.js';
 import { loadKnownLevels } from './levels.js';
 import { pendingByItem, pendingOrderUnits } from './pendingOrders.js';
+import { catchUpOrderMoves, orderLocation } from './orderMoves.js';
 import { planStock, type StockPlan } from './plan.js';
 import { loadItemsByBigCommerceId, loadTargets } from './read.js';
 import type { ZohoStockItem } from './types.js';
@@ -25,6 +26,8 @@ export interface FromZohoInput {
   heartbeat: () => Promise<void>;
   dryRun?: boolean;
   recordUnchanged?: boolean;
+  /** Two-way: the caller has just read BigCommerce's orders onto the ledger (orderMoves.ts). */
+  ordersCaughtUp?: boolean;
 }
 
 /** Claimed-but-unsent order units per Zoho item. */
@@ -41,6 +44,10 @@ export async function pendingUnitsByItem(bc: BigCommerceClient, storeHash: strin
 export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & { written: number; failed: number }> {
   const { storeHash, items, complete } = input;
   const ids = complete ? undefined : items.map((i) => i.item_id);
+  // Two-way: orders BigCommerce placed since the last look are on the ledger (and pending) before any level is judged.
+  if (input.settings.method === 'twoway' && !input.dryRun && !input.ordersCaughtUp) {
+    await catchUpOrderMoves(input.bc, storeHash, orderLocation(input.settings.locations), input.priority); // its calls count in the caller's bc.callCount
+  }
   const [targets, known, pending] = await Promise.all([
     loadTargets(storeHash, ids),
     loadKnownLevels(storeHash, ids),

@@ -3,11 +3,19 @@ import { levelKey, type KnownLevel, type StockTarget } from './types.js';
 
 /** What the app knows BigCommerce holds (StockLevel): loaded once per run, written in bulk. */
 
-/** The whole store's levels, or those of some items. */
+/**
+ * The whole store's levels, or those of some items: what BigCommerce should hold now, which is
+ * the level the app last wrote plus the order movements BigCommerce made since (the ledger).
+ */
 export async function loadKnownLevels(storeHash: string, zohoItemIds?: readonly string[]): Promise<Map<string, KnownLevel>> {
   const filter = zohoItemIds ? { storeHash, zohoItemId: { $in: [...new Set(zohoItemIds)] } } : { storeHash };
-  const rows = await StockLevel.find(filter, { zohoItemId: 1, bigcommerceLocationId: 1, quantity: 1, zohoQuantity: 1, basis: 1 }).lean();
-  return new Map(rows.map((r) => [levelKey(r.zohoItemId, r.bigcommerceLocationId), { quantity: r.quantity, zohoQuantity: r.zohoQuantity, ...(r.basis ? { basis: r.basis } : {}) }]));
+  const rows = await StockLevel.find(filter, { zohoItemId: 1, bigcommerceLocationId: 1, quantity: 1, zohoQuantity: 1, basis: 1, orderMoves: 1 }).lean();
+  return new Map(
+    rows.map((r) => [
+      levelKey(r.zohoItemId, r.bigcommerceLocationId),
+      { quantity: r.quantity + (r.orderMoves ?? 0), zohoQuantity: r.zohoQuantity, ...(r.basis ? { basis: r.basis } : {}) },
+    ]),
+  );
 }
 
 /** The Zoho items whose level was written after a moment (by a flush, while a run was reading). */
@@ -26,7 +34,7 @@ export interface LevelWrite {
 }
 
 /**
- * Records what BigCommerce now holds. On the embedded database an update by _id reads the whole
+ * Records what BigCommerce now holds (the ledger starts again from it: no order movements since). On the embedded database an update by _id reads the whole
  * collection, so rows are replaced in bulk instead: one delete and one insert per thousand rows
  * (a run interrupted in between only loses the memory of a level, which is then written again).
  */

@@ -1,15 +1,23 @@
 import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { getOrderProducts } from '../../bigcommerce/orders.js';
-import { OrderSync, StockOrderLines, stockOrderLinesId, type OrderSyncStatus } from '../../db/models/index.js';
+import { OrderSync, StockOrderLines, orderSyncId, stockOrderLinesId, type OrderSyncStatus } from '../../db/models/index.js';
+import { heldOrdersNotInZoho, markInZoho } from './orderMoves.js';
 import type { Priority } from '../priority.js';
 import { ordersNotInZoho, storeOrderLines } from '../../db/hotQueries.js';
 
 /**
- * Units of orders the app has claimed (the orders flow's OrderSync) that Zoho does not hold yet:
- * no sales order and no invoice (Zoho down, out of budget, the order held for the merchant).
- * BigCommerce took those units when the order was placed, but Zoho's quantity still counts
- * them, so what BigCommerce is told subtracts them. Once Zoho has the order, its own committed
- * stock does the subtracting.
+ * Units BigCommerce took that Zoho has not moved yet. BigCommerce took them when the order was
+ * placed, but Zoho's quantity still counts them, so what BigCommerce is told subtracts them.
+ *
+ * "Moved" is the invoice, for every `stock.quantity` setting (see the README): the app creates
+ * its sales orders as drafts, and a draft commits nothing, so `available_stock` and
+ * `available_for_sale` (on hand − committed) fall only when the invoice confirms and bills the
+ * order, and `stock_on_hand` falls at the invoice (organizations counting accounting stock; those
+ * counting physical stock move it at the shipment, which is why they should sell from available
+ * for sale). So an order is pending from BigCommerce's first word of it until its invoice exists:
+ * claimed orders (OrderSync) waiting, held or failed without an invoice — a sales order alone
+ * does not end it (Zoho's daily limit, an outage, a held order) — and, in two-way mode, orders
+ * the ledger read from BigCommerce that the orders flow has not claimed yet.
  */
 const NOT_IN_ZOHO_YET: OrderSyncStatus[] = ['waiting', 'held', 'failed'];
 
@@ -23,27 +31,50 @@ export interface PendingUnits {
 export const lineRefs = (line: { productId: number; variantId?: number | null }) =>
   [`variant:${line.variantId ?? 0}`, `product:${line.productId}`] as const;
 
+type Line = { productId: number; variantId?: number | null; quantity: number };
+
 export async function pendingOrderUnits(bc: BigCommerceClient, storeHash: string, priority: Priority): Promise<PendingUnits> {
   const claimed = await OrderSync.find(ordersNotInZoho.filter(storeHash, NOT_IN_ZOHO_YET), { orderId: 1, zoho: 1 }).lean();
-  const pending = claimed.filter((o) => !o.zoho?.salesorderId && !o.zoho?.invoiceId);
+  const pending = claimed.filter((o) => !o.zoho?.invoiceId);
+  const stillPending = new Set(pending.map((o) => o.orderId));
+
+  // Orders the two-way ledger saw take stock: pending until the orders flow has them invoiced (or ignores them).
+  const ledgerLines = new Map<number, Line[]>();
+  const held = await heldOrdersNotInZoho(storeHash);
+  if (held.length) {
+    const syncs = await OrderSync.find({ _id: { $in: held.map((h) => orderSyncId(storeHash, h.orderId)) } }, { orderId: 1, status: 1, zoho: 1 }).lean();
+    const syncOf = new Map(syncs.map((s) => [s.orderId, s]));
+    const settled: number[] = [];
+    for (const order of held) {
+      const sync = syncOf.get(order.orderId);
+      if (!sync || (NOT_IN_ZOHO_YET.includes(sync.status) && !sync.zoho?.invoiceId)) {
+        stillPending.add(order.orderId);
+        ledgerLines.set(order.orderId, order.lines);
+      } else if (sync.zoho?.invoiceId || sync.status === 'ignored' || sync.status === 'done') {
+        settled.push(order.orderId);
+      }
+    }
+    await markInZoho(storeHash, settled);
+  }
+
   const cached = await StockOrderLines.find(storeOrderLines.filter(storeHash)).lean();
-  const byOrder = new Map(cached.map((c) => [c.orderId, c]));
+  const byOrder = new Map<number, { lines: Line[] }>(cached.map((c) => [c.orderId, c]));
+  for (const [orderId, lines] of ledgerLines) byOrder.set(orderId, { lines });
 
   // Lines of orders no longer pending are forgotten (a few rows; one delete).
-  const stillPending = new Set(pending.map((o) => o.orderId));
   const stale = cached.filter((c) => !stillPending.has(c.orderId)).map((c) => c._id);
   if (stale.length) await StockOrderLines.deleteMany({ _id: { $in: stale } });
 
   let bigcommerceCalls = 0;
   const fresh = [];
-  for (const order of pending) {
-    if (byOrder.has(order.orderId)) continue;
-    const products = await getOrderProducts(bc, order.orderId, { priority });
+  for (const orderId of stillPending) {
+    if (byOrder.has(orderId)) continue;
+    const products = await getOrderProducts(bc, orderId, { priority });
     bigcommerceCalls++;
     const lines = products.map((p) => ({ productId: p.product_id, variantId: p.variant_id || undefined, sku: p.sku || undefined, quantity: p.quantity }));
-    const row = { _id: stockOrderLinesId(storeHash, order.orderId), storeHash, orderId: order.orderId, lines, readAt: new Date() };
+    const row = { _id: stockOrderLinesId(storeHash, orderId), storeHash, orderId, lines, readAt: new Date() };
     fresh.push(row);
-    byOrder.set(order.orderId, row as never);
+    byOrder.set(orderId, row);
   }
   if (fresh.length) await StockOrderLines.insertMany(fresh, { ordered: false }).catch(ignoreDuplicates);
 

@@ -9,7 +9,8 @@ import { readBigCommerceLevels, refKey, type BcRef } from './bigcommerceLevels.j
 import { pendingUnitsByItem } from './fromZoho.js';
 import { loadKnownLevels, rememberLevels, type LevelWrite } from './levels.js';
 import { pendingLocation } from './plan.js';
-import { basisOf, bigcommerceLocations, levelsByBigCommerceLocation, zohoLocationFor } from './quantities.js';
+import { catchUpOrderMoves, orderLocation } from './orderMoves.js';
+import { basisOf, bigcommerceLocations, levelsByBigCommerceLocation, sellableLevel, zohoLocationFor } from './quantities.js';
 import { loadItemsByBigCommerceId, loadTargets, readZohoItemDetails, withLocations } from './read.js';
 import { levelKey, type KnownLevel, type StockTarget, type ZohoStockItem } from './types.js';
 
@@ -17,13 +18,17 @@ import { levelKey, type KnownLevel, type StockTarget, type ZohoStockItem } from 
  * Two-way stock, BigCommerce → Zoho: a level the merchant changed in BigCommerce becomes a Zoho
  * quantity adjustment with a reason and a reference.
  *
- * - Echo suppression: a level equal to the one the app last wrote is its own write coming back
- *   (BigCommerce raises the event for every write); it costs one BigCommerce read, no Zoho call.
- * - Orders are not counted twice: the difference is taken against what Zoho would have the
- *   store sell (its quantity minus the units of claimed orders it lacks), not against the last
- *   write, so stock an order took in BigCommerce — which Zoho's sales order or invoice moves on
- *   its own — is not adjusted again.
- * - One round trip: the adjustment makes Zoho's figure equal to BigCommerce's; the level is
+ * - The ledger: the merchant's correction is BigCommerce's level now − what BigCommerce should
+ *   hold, which is the level the app last wrote plus the order movements BigCommerce made since
+ *   (orderMoves.ts reads them from BigCommerce's orders, from an order's first event on, claimed
+ *   or not). Never "BigCommerce − a fresh Zoho read": an order Zoho has not moved yet, or a Zoho
+ *   receipt not yet written to BigCommerce, would become a correction.
+ * - Whatever BigCommerce sends for an order (the order twin of the inventory event, the plain
+ *   one, both, in any order), the flush judges levels only after reading the orders, and reads
+ *   them again after the levels: an order placed in between has its items' levels read again.
+ * - Echo suppression: a level equal to what the ledger expects is the app's own write coming back
+ *   (BigCommerce raises the event for every write) or an order's; it costs no Zoho call.
+ * - One round trip: the adjustment makes Zoho follow BigCommerce's change; the level is
  *   remembered, so the adjustment's own Zoho webhook (skipped by id) and any later read find
  *   nothing to write back.
  */
@@ -51,15 +56,17 @@ export interface Correction {
   target: StockTarget;
   /** What BigCommerce holds now. */
   bigcommerce: number;
-  /** Zoho's quantity for the location and what BigCommerce should sell from it (minus claimed orders). */
+  /** Zoho's quantity for the location (remembered with the level). */
   zohoQuantity: number;
+  /** What BigCommerce should hold: the ledger's level (last written + order movements since). */
   expected: number;
   line?: ZohoAdjustmentLine;
 }
 
 /**
- * Pure: for each BigCommerce level that is not the app's own echo, the Zoho adjustment that
- * makes Zoho agree with it (none when they agree already).
+ * Pure: for each BigCommerce level, the Zoho adjustment for the merchant's correction: the level
+ * now minus what the ledger expects (none when they agree). A level the app never wrote has no
+ * ledger yet: it is compared with Zoho's quantity less the pending orders' units, as before.
  */
 export function planCorrections(input: {
   items: ZohoStockItem[];
@@ -83,11 +90,11 @@ export function planCorrections(input: {
       if (!zohoLocation.mapped) continue;
       const bigcommerce = levelsNow.get(locationId) ?? 0;
       const zohoQuantity = mapped.levels.get(locationId) ?? 0;
-      const expected = zohoQuantity - (locationId === pendingAt ? (input.pending.get(item.item_id) ?? 0) : 0);
+      const ledger = input.known.get(levelKey(item.item_id, locationId));
+      const expected = ledger ? ledger.quantity : sellableLevel(zohoQuantity, locationId === pendingAt ? (input.pending.get(item.item_id) ?? 0) : 0);
       const difference = Math.round((bigcommerce - expected) * 1000) / 1000;
       const correction: Correction = { zohoItemId: item.item_id, locationId, target, bigcommerce, zohoQuantity, expected };
-      // BigCommerce holds whole units: a fractional or oversold Zoho figure that rounds to the same level agrees.
-      if (difference !== 0 && bigcommerce !== Math.max(0, Math.floor(expected))) {
+      if (difference !== 0) {
         correction.line = { item_id: item.item_id, quantity_adjusted: difference, ...(zohoLocation.zohoLocationId ? { location_id: zohoLocation.zohoLocationId } : {}) };
       }
       corrections.push(correction);
@@ -106,6 +113,23 @@ export function withoutEchoes(refs: BcRef[], itemByRef: Map<string, string>, big
   });
 }
 
+/**
+ * BigCommerce's levels, read between two reads of its orders: an order placed while the levels
+ * were read is on the ledger after the second read, and its items' levels are read once more
+ * (a few times at most), so a level and the ledger it is judged by always saw the same orders.
+ */
+async function readLevelsBetweenOrderReads(bc: BigCommerceClient, storeHash: string, refs: BcRef[], locationId: number): Promise<Map<string, Map<number, number>>> {
+  await catchUpOrderMoves(bc, storeHash, locationId, Priority.realtime);
+  const levels = await readBigCommerceLevels(bc, refs, Priority.realtime);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { moved } = await catchUpOrderMoves(bc, storeHash, locationId, Priority.realtime);
+    const moving = refs.filter((r) => (moved.get(refKey(r)) ?? 0) !== 0);
+    if (moving.length === 0) break;
+    for (const [key, level] of await readBigCommerceLevels(bc, moving, Priority.realtime)) levels.set(key, level);
+  }
+  return levels;
+}
+
 /** Names the adjustment after the moment it was made, so the merchant can find it in Zoho. */
 const referenceFor = (d: Date) => `BC-STOCK-${d.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
 
@@ -119,7 +143,7 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
   if (refs.length === 0) return settled;
 
   const bcBefore = bc.callCount;
-  const bigcommerce = await readBigCommerceLevels(bc, refs, Priority.realtime);
+  const bigcommerce = await readLevelsBetweenOrderReads(bc, storeHash, refs, orderLocation(settings.locations));
   const itemIds = [...new Set(refs.map((r) => itemByRef.get(refKey(r))!))];
   const known = await loadKnownLevels(storeHash, itemIds);
   const changed = withoutEchoes(refs, itemByRef, bigcommerce, known, bigcommerceLocations(settings.locations));
@@ -189,7 +213,7 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
             zohoId: c.zohoItemId,
             sku: c.target.sku,
             bigcommerceId: `${c.target.kind} ${c.target.id} @ location ${c.locationId}`,
-            reason: `BigCommerce ${c.bigcommerce}, Zoho ${c.expected}: adjusted by ${c.line.quantity_adjusted}${adjustmentId ? ` (adjustment ${adjustmentId})` : ''}`,
+            reason: `BigCommerce ${c.bigcommerce}, expected ${c.expected}: adjusted by ${c.line.quantity_adjusted}${adjustmentId ? ` (adjustment ${adjustmentId})` : ''}`,
           }
         : { entity: 'stock-to-zoho', operation: 'unchanged', zohoId: c.zohoItemId },
     );
