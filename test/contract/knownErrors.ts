@@ -270,6 +270,46 @@ function discountRulesEitherShape(doc: JsonObject): void {
   expectSome(count, 'discount_rules');
 }
 
+/**
+ * webhooks.v3.yml contradicts itself on what an inventory event's `data.inventory.method` means:
+ * in the product scopes (`store_product_inventory_updated`, `store_product_inventory_order_updated`,
+ * around lines 2088-2096 and 2154-2162 of the 2026-04-01 snapshot) `absolute` is "updated through
+ * the API or the control panel" and `relative` "updated by an order"; in the SKU scopes
+ * (`store_sku_inventory_updated`, `store_sku_inventory_order_updated`, around lines 2515-2523 and
+ * 2586-2594) the two are swapped ("`absolute` - inventory updated by an order"). The example
+ * payloads say `absolute` for all four. So the app never reads `method` (nor trusts `value`, a
+ * difference by the text but a level in the examples): two-way stock tells an order's movement
+ * from a merchant's correction by BigCommerce's orders (server/sync/stock/orderMoves.ts). Nothing
+ * to repair for validation (both schemas accept both values); the check keeps the fact honest:
+ * it throws when the reference no longer contradicts itself, so the note is revisited.
+ */
+export const inventoryMethodContradiction = {
+  file: 'webhooks.v3.yml',
+  field: 'data.inventory.method',
+  byOrder: {
+    store_product_inventory_updated: 'relative',
+    store_product_inventory_order_updated: 'relative',
+    store_sku_inventory_updated: 'absolute',
+    store_sku_inventory_order_updated: 'absolute',
+  } as Record<string, 'absolute' | 'relative'>,
+  /** The value each schema's description says means "updated by an order". */
+  check(doc: JsonObject): Record<string, string> {
+    const found: Record<string, string> = {};
+    for (const name of Object.keys(this.byOrder)) {
+      const schema = componentSchema(doc, name);
+      const parts = (schema.allOf as unknown[] | undefined) ?? [];
+      const part = parts.map((p) => (isObject(p) ? p : {})).find((p) => isObject(p.properties) && isObject((p.properties as JsonObject).data));
+      if (!part) throw new Error(`known error: ${name} has no data schema`);
+      const method = at(part, 'properties', 'data', 'properties', 'inventory', 'properties', 'method');
+      const text = String(method.description ?? '');
+      const byOrder = /`(absolute|relative)`\s*-\s*inventory updated by an order/.exec(text)?.[1];
+      if (!byOrder) throw new Error(`known error: ${name}'s method no longer says which value means an order`);
+      found[name] = byOrder;
+    }
+    return found;
+  },
+};
+
 const bigcommerceRepairs: Record<string, Repair[]> = {
   'products_catalog.v3.yml': [nestedNewVariantsHaveNoIds, variantIdsMayBeNull, variantMapPriceMayBeNull],
   'product-variants_catalog.v3.yml': [variantIdsMayBeNull],
