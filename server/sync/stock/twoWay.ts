@@ -91,10 +91,11 @@ export function planCorrections(input: {
       const bigcommerce = levelsNow.get(locationId) ?? 0;
       const zohoQuantity = mapped.levels.get(locationId) ?? 0;
       const ledger = input.known.get(levelKey(item.item_id, locationId));
-      const expected = ledger ? ledger.quantity : sellableLevel(zohoQuantity, locationId === pendingAt ? (input.pending.get(item.item_id) ?? 0) : 0);
+      const expected = ledger ? ledger.quantity : zohoQuantity - (locationId === pendingAt ? (input.pending.get(item.item_id) ?? 0) : 0);
       const difference = Math.round((bigcommerce - expected) * 1000) / 1000;
       const correction: Correction = { zohoItemId: item.item_id, locationId, target, bigcommerce, zohoQuantity, expected };
-      if (difference !== 0) {
+      // Without a ledger, BigCommerce holds whole units: a fractional or oversold Zoho figure that rounds to the same level agrees.
+      if (difference !== 0 && (ledger || bigcommerce !== sellableLevel(expected, 0))) {
         correction.line = { item_id: item.item_id, quantity_adjusted: difference, ...(zohoLocation.zohoLocationId ? { location_id: zohoLocation.zohoLocationId } : {}) };
       }
       corrections.push(correction);
