@@ -229,10 +229,11 @@ export class StoreRateLimiter {
  * One limiter per store and API host in this process, so that every client of a store (one per
  * job, usually) shares it. Keyed by host too so that simulators in tests never share a store's.
  * Idle stores' limiters are forgotten (bounded, least recently used first); a busy one never is.
+ * Exported for the test workers' diagnostics (their SIGUSR2 dump).
  */
-const limiters = new StoreLru<string, StoreRateLimiter>({ max: STORE_LRU_MAX, idleMs: STORE_LRU_IDLE_MS, busy: (_, limiter) => !limiter.idle() });
+export const bcLimiters = new StoreLru<string, StoreRateLimiter>({ max: STORE_LRU_MAX, idleMs: STORE_LRU_IDLE_MS, busy: (_, limiter) => !limiter.idle() });
 
 export function rateLimiterFor(apiUrl: string, storeHash: string, options?: RateLimiterOptions): StoreRateLimiter {
   const key = `${apiUrl}|${storeHash}`;
-  return limiters.getOrCreate(key, () => new StoreRateLimiter(options));
+  return bcLimiters.getOrCreate(key, () => new StoreRateLimiter(options));
 }

@@ -49,6 +49,8 @@ const PROCESS_ENV = {
   ORDER_RETRY_MAX_MS: '3000',
   LEASE_CLOCK_SKEW_MS: String(CLOCK_SKEW_MS),
   TEST_LOCK_LIFETIME_MS: String(LOCK_LIFETIME_MS),
+  // Workers poll for due jobs at production's pace: each poll is a findAndModify per job name.
+  TEST_PROCESS_EVERY_MS: '2000',
   SHUTDOWN_GRACE_MS: '2000',
   LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
   TEST_ZOHO_RUNTIME: JSON.stringify({ perInterval: 100, intervalMs: MINUTE_MS, rateLimitPauseMs: 500, concurrencyPauseMs: 100, transientPauseMs: 100, requestTimeoutMs: 5_000, tokens: { pollMs: 50 }, budget: { flushMs: 200 } }),
@@ -175,6 +177,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const start = async (extra: Record<string, string> = {}) => {
     const child = await processes.start({ ...env, ...extra });
     if (process.env.CHAOS_LOG_LEVEL) child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    // What a worker prints on SIGUSR2 (its running jobs, pools and limiters), for a failed run's report.
+    child.stdout?.on('data', (chunk: Buffer) => dumps.push(...chunk.toString().split('\n').filter((line) => line.startsWith('DUMP '))));
     return child;
   };
   const restart = async (slot: number) => {
@@ -239,6 +243,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   };
 
   const problems: string[] = [];
+  const dumps: string[] = [];
   let settledSeconds = NaN;
   let started = Date.now();
   let chaosOn = false;
@@ -300,6 +305,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const open = await OrderSync.find({ storeHash: STORE, $or: [{ status: { $nin: ['done', 'cancelled'] } }, { leaseUntil: { $gt: new Date() } }, { recheck: true }] }).lean();
       for (const o of open) log(`  open: order ${o.orderId} ${o.status}/${o.step} attempts=${o.attempts} recheck=${o.recheck} lease=${o.leaseUntil?.toISOString()} next=${o.nextAttemptAt?.toISOString()} error=${o.lastError?.message ?? '-'}`);
       for (const j of await jobs.find({ name: /order/i, lockedAt: { $ne: null } }).toArray()) log(`  locked job: ${String(j.name)} ${JSON.stringify(j.data)} lockedAt=${String(j.lockedAt)}`);
+      for (const w of workers) w?.kill('SIGUSR2');
+      await sleep(500);
+      for (const line of dumps) log(`  worker state: ${line}`);
     }
     // A late follow-up job must find nothing to do: give it a moment before counting.
     await sleep(1_500);
