@@ -100,8 +100,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const { orders: total, seed, dbUri } = options;
   const log = options.log ?? (() => undefined);
   const rnd = seededRandom(seed);
-  const between = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
-  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
+  // Two streams: the orders' and the faults' loops run concurrently, so one shared stream would
+  // hand out its numbers in whatever order the timing gave and a seed would not replay.
+  const faultRnd = seededRandom(seed ^ 0x5bd1e995);
+  const between = (min: number, max: number, r = rnd) => min + Math.floor(r() * (max - min + 1));
+  const pick = <T>(items: readonly T[], r = rnd) => items[Math.floor(r() * items.length)]!;
 
   const webPort = await freePort();
   const sims = await startBenchSimulators({ limits: { requestsPerMinute: 100, minuteWindowMs: MINUTE_MS } });
@@ -190,8 +193,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   };
   /** One fault, chosen by the PRNG. */
   const fault = async () => {
-    const kind = pick(['kill', 'lose', 'lose', 'lose', 'errors', 'lapse', 'stop'] as const);
-    const slot = between(0, 1);
+    const kind = pick(['kill', 'lose', 'lose', 'lose', 'errors', 'lapse', 'stop'] as const, faultRnd);
+    const slot = between(0, 1, faultRnd);
     const worker = workers[slot];
     lastFaultAt = Date.now();
     switch (kind) {
@@ -203,27 +206,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         void restart(slot);
         return;
       case 'lose': {
-        const times = between(1, 3);
-        const mode = pick(['reset', 'timeout'] as const);
-        const path = pick(CREATES);
+        const times = between(1, 3, faultRnd);
+        const mode = pick(['reset', 'timeout'] as const, faultRnd);
+        const path = pick(CREATES, faultRnd);
         zoho.faults.loseAnswers({ times, mode, match: { method: 'POST', path } });
         lossesArmed += times;
         log(`  lose ${times} answer(s) of POST ${path} (${mode})`);
         return;
       }
       case 'errors': {
-        const errorStatus = pick([500, 502, 503]);
+        const errorStatus = pick([500, 502, 503], faultRnd);
         zoho.faults.set({ errorRate: 0.2, errorStatus });
         errorBursts++;
         log(`  Zoho answers ${errorStatus} to a fifth of calls`);
-        await sleep(between(500, 2_000));
+        await sleep(between(500, 2_000, faultRnd));
         zoho.faults.set({ errorRate: 0 });
         return;
       }
       case 'lapse': {
         const held = await OrderSync.find({ storeHash: STORE, leaseUntil: { $gt: new Date() } }, { _id: 1 }).lean();
         if (!held.length) return;
-        const victim = pick(held);
+        const victim = pick(held, faultRnd);
         await OrderSync.updateOne({ _id: victim._id }, { $set: { leaseUntil: new Date(Date.now() - 60_000) } });
         lapses++;
         log(`  lease of ${victim._id} lapsed under its holder`);
@@ -233,7 +236,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         if (!worker) return;
         worker.kill('SIGSTOP');
         stops++;
-        const ms = LEASE_MS + CLOCK_SKEW_MS + between(1_000, 2_500);
+        const ms = LEASE_MS + CLOCK_SKEW_MS + between(1_000, 2_500, faultRnd);
         log(`  freeze worker ${slot} (pid ${worker.pid}) for ${ms} ms`);
         await sleep(ms);
         worker.kill('SIGCONT');
@@ -256,7 +259,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     chaosOn = true;
     chaos = (async () => {
       while (chaosOn) {
-        await sleep(between(1_500, 4_000));
+        await sleep(between(1_500, 4_000, faultRnd));
         if (chaosOn) await fault();
       }
     })();
@@ -376,7 +379,7 @@ export async function benchChaos(): Promise<void> {
   const seed = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
   console.log(`seed ${seed} (CHAOS_SEED=${seed} replays it)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'bczoho-chaos-'));
-  const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: 'warn' }), dbName: 'benchchaos' });
+  const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: process.env.CHAOS_DB_LOG_LEVEL ?? 'warn' }), dbName: 'benchchaos' });
   const uri = process.env.MONGODB_URI ?? db!.uri;
   await connectMongoose(uri);
   await mongoose.connection.dropDatabase();
