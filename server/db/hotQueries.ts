@@ -1,6 +1,6 @@
 import type { Schema } from 'mongoose';
 import type { Flow, RunStatus } from '../sync/flows.js';
-import { AlertEmail, OrderSync, RunRecord, Schedule, StockFlush, StockOrderLines, Store, SyncRun, WebhookReceipt, type OrderSyncStatus } from './models/index.js';
+import { AlertEmail, OrderSync, RunRecord, Schedule, StockFlush, StockOrderLines, Store, StoreSettings, SyncRun, WebhookReceipt, type OrderSyncStatus } from './models/index.js';
 
 /**
  * The queries that run per tick, per sweep or per panel page, in one place: the code builds its
@@ -43,13 +43,30 @@ export const dueStockFlushes = hotQuery({
   examples: [{ args: [at] }],
 });
 
-/** Pruning: finished runs older than the longest history any store keeps. */
+/** Pruning: the stores whose history is kept for other than the default time (a few: most keep the default). */
+export const storesKeepingOtherHistory = hotQuery({
+  name: 'prune: stores with their own history length',
+  model: StoreSettings,
+  filter: (defaultDays: number) => ({ 'values.history.keepRunsDays': { $ne: defaultDays } }),
+  examples: [{ args: [90] }],
+});
+
+/** Pruning: finished runs older than the default history (the stores keeping longer are left out after). */
 export const expiredRuns = hotQuery({
   name: 'prune: expired runs',
   model: SyncRun,
   filter: (before: Date) => ({ queuedAt: { $lt: before }, status: { $nin: UNFINISHED } }),
   residual: { status: 'a run older than the history kept has long finished: nearly every row the date range reads matches' },
   examples: [{ args: [at] }],
+});
+
+/** Pruning: one store's finished runs older than its own, shorter history. */
+export const expiredStoreRuns = hotQuery({
+  name: "prune: a store's expired runs",
+  model: SyncRun,
+  filter: (storeHash: string, before: Date) => ({ storeHash, queuedAt: { $lt: before }, status: { $nin: UNFINISHED } }),
+  residual: { status: 'a run older than the history kept has long finished: nearly every row the date range reads matches' },
+  examples: [{ args: ['store', at] }],
 });
 
 /** Pruning: the per-record outcomes of the runs pruned. */
@@ -238,7 +255,9 @@ export const orderList = hotQuery({
 export const HOT_QUERIES: HotQuery<never[]>[] = [
   dueSchedules,
   dueStockFlushes,
+  storesKeepingOtherHistory,
   expiredRuns,
+  expiredStoreRuns,
   recordsOfRuns,
   oldReceipts,
   uninstalledStores,

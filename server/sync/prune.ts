@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { ContactClaim, OrderSync, RunRecord, Store, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { defaultSettings } from '../settings/schema.js';
-import { expiredRuns, oldReceipts, recordsOfRuns, uninstalledStores } from '../db/hotQueries.js';
+import { expiredRuns, expiredStoreRuns, oldReceipts, recordsOfRuns, storesKeepingOtherHistory, uninstalledStores } from '../db/hotQueries.js';
 
 /** Each delete holds its collection on the embedded database: prune in small chunks. */
 const CHUNK = 300;
@@ -19,17 +19,24 @@ async function deleteInChunks(ids: string[], remove: (chunk: string[]) => Promis
  * has none), so this is how history stays bounded.
  */
 export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{ runs: number; receipts: number }> {
+  // Only what is due is read: the few stores that keep history for other than the default time,
+  // the runs older than the default, and each shorter-keeping store's own older runs.
+  const fallback = defaultSettings().history.keepRunsDays;
   const keepDays = new Map<string, number>();
-  for (const doc of await StoreSettings.find({}).lean()) {
+  for (const doc of await StoreSettings.find(storesKeepingOtherHistory.filter(fallback), { values: 1 }).lean()) {
     const days = (doc.values as { history?: { keepRunsDays?: number } })?.history?.keepRunsDays;
     if (typeof days === 'number') keepDays.set(doc._id, days);
   }
-  const fallback = defaultSettings().history.keepRunsDays;
-  const oldest = Math.min(fallback, ...keepDays.values());
-  const candidates = await SyncRun.find(expiredRuns.filter(new Date(now.getTime() - oldest * DAY_MS)), { storeHash: 1, queuedAt: 1 }).lean();
-  const expired = candidates
-    .filter((run) => run.queuedAt.getTime() < now.getTime() - (keepDays.get(run.storeHash) ?? fallback) * DAY_MS)
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const expired = (await SyncRun.find(expiredRuns.filter(before(fallback)), { storeHash: 1, queuedAt: 1 }).lean())
+    .filter((run) => run.queuedAt < before(Math.max(fallback, keepDays.get(run.storeHash) ?? fallback)))
     .map((run) => run._id);
+  for (const [storeHash, days] of keepDays) {
+    if (days >= fallback) continue;
+    for (const run of await SyncRun.find(expiredStoreRuns.filter(storeHash, before(days)), { _id: 1, queuedAt: 1 }).lean()) {
+      if (run.queuedAt >= before(fallback)) expired.push(run._id);
+    }
+  }
   await deleteInChunks(expired, async (chunk) => {
     await RunRecord.deleteMany(recordsOfRuns.filter(chunk));
     await SyncRun.deleteMany({ _id: { $in: chunk } });

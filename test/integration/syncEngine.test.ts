@@ -181,6 +181,29 @@ describe('pruning', () => {
     expect(await RunRecord.findById('old-rec')).toBeNull();
     expect(await SyncRun.findById('young-run')).not.toBeNull();
   });
+
+  it('keeps each store to its own history length, shorter or longer than the default', async () => {
+    const { defaultSettings } = await import('../../server/settings/schema.js');
+    const { StoreSettings } = await import('../../server/db/models/index.js');
+    const keeping = (days: number) => {
+      const values = defaultSettings();
+      return { values: { ...values, history: { ...values.history, keepRunsDays: days } } };
+    };
+    await StoreSettings.updateOne({ _id: 'pruneshort' }, { $set: keeping(10) }, { upsert: true });
+    await StoreSettings.updateOne({ _id: 'prunelong' }, { $set: keeping(365) }, { upsert: true });
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const run = (_id: string, storeHash: string, queuedAt: Date, status: 'succeeded' | 'running' = 'succeeded') => SyncRun.create({ _id, storeHash, flow: 'products', trigger: 'manual', status, queuedAt });
+    await run('short-old', 'pruneshort', daysAgo(20));
+    await run('short-ancient', 'pruneshort', daysAgo(200));
+    await run('short-young', 'pruneshort', daysAgo(5));
+    await run('long-old', 'prunelong', daysAgo(200));
+    await run('long-ancient', 'prunelong', daysAgo(400));
+    await run('short-running', 'pruneshort', daysAgo(20), 'running');
+    const pruned = await pruneHistory(h.ctx);
+    expect(pruned.runs).toBe(3);
+    const left = (await SyncRun.find({ storeHash: { $in: ['pruneshort', 'prunelong'] } }, { _id: 1 }).lean()).map((r) => r._id).sort();
+    expect(left).toEqual(['long-old', 'short-running', 'short-young']);
+  });
 });
 
 describe('schedules within the Zoho budget', () => {

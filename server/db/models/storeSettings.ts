@@ -9,4 +9,7 @@ const storeSettingsSchema = new Schema(
   { timestamps: true, versionKey: false, minimize: false },
 );
 
+// Pruning reads only the stores that keep run history for other than the default time.
+storeSettingsSchema.index({ 'values.history.keepRunsDays': 1 });
+
 export const StoreSettings = model('StoreSettings', storeSettingsSchema, 'settings');
