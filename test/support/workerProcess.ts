@@ -52,3 +52,16 @@ process.on('SIGUSR2', () => {
   const running = [...agenda.held].map((h) => ({ name: h.job.attrs.name, data: h.job.attrs.data, since: h.job.attrs.lastRunAt }));
   process.stdout.write(`DUMP ${process.pid} ${JSON.stringify({ running, limiters, pools, bc, resources })}\n`);
 });
+// Figures for benchmarks (TEST_STATS_EVERY_MS): every so often a `STATS {json}` line with the
+// database commands this process sent since it started, by name (the driver's command
+// monitoring: MONGODB_URI must carry monitorCommands=true), and its peak memory so far.
+if (process.env.TEST_STATS_EVERY_MS) {
+  const commands: Record<string, number> = {};
+  mongoose.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
+    commands[event.commandName] = (commands[event.commandName] ?? 0) + 1;
+  });
+  let peakRss = process.memoryUsage().rss;
+  setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1_000).unref();
+  const report = () => process.stdout.write(`STATS ${JSON.stringify({ pid: process.pid, role: config.role, commands, peakRss: Math.max(peakRss, process.memoryUsage().rss) })}\n`);
+  setInterval(report, Number(process.env.TEST_STATS_EVERY_MS)).unref();
+}
