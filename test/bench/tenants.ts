@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
@@ -84,6 +84,7 @@ interface ProcessStats {
   role: string;
   commands: Record<string, number>;
   peakRss: number;
+  cpuMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -160,7 +161,12 @@ export async function benchTenants(): Promise<void> {
   const sizes = groups(TENANTS);
   const tenants: Tenant[] = [];
   let peakBenchRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => (peakBenchRss = Math.max(peakBenchRss, process.memoryUsage().rss)), 1_000);
+  // The machine's load (1-minute average) while the load runs: other work on it shows here.
+  const loads: number[] = [];
+  const rssTimer = setInterval(() => {
+    peakBenchRss = Math.max(peakBenchRss, process.memoryUsage().rss);
+    loads.push(loadavg()[0]!);
+  }, 1_000);
   const timers: NodeJS.Timeout[] = [];
   try {
     // --- Setup: every store installed and connected to its own organization through the panel's routes.
@@ -278,7 +284,9 @@ export async function benchTenants(): Promise<void> {
     const windowMs = MINUTES * 60_000;
     const t0 = Date.now();
     const loadEnds = t0 + windowMs;
+    loads.length = 0;
     const commandsAtStart = new Map([...stats].map(([pid, s]) => [pid, sum(s.commands)]));
+    const cpuAtStart = new Map([...stats].map(([pid, s]) => [pid, s.cpuMs]));
     // Idle stores: each schedule due one interval after a connect spread across the run.
     const idle = byRole('idle');
     for (const t of idle) {
@@ -424,6 +432,9 @@ export async function benchTenants(): Promise<void> {
       database_ops: { inWindow: commandsInWindow, perStorePerHour: commandsInWindow / TENANTS / hours, byCommandSinceStart: byCommand },
       panel: { reads: panel.length, failed: panel.length - panelOk.length, p50: quantile(panelOk, 0.5), p95: quantile(panelOk, 0.95), max: quantile(panelOk, 1) },
       peakRss: { bench: peakBenchRss, processes: [...stats.values()].map((s) => ({ role: s.role, pid: s.pid, peakRss: s.peakRss })) },
+      // Share of one core each process used during the window (STATS come every 5 s: ±5 s of CPU time).
+      cpu: [...stats.values()].map((s) => ({ role: s.role, pid: s.pid, coreShare: (s.cpuMs - (cpuAtStart.get(s.pid) ?? 0)) / (loadEnded - t0) })),
+      machineLoad: { cores: 2, mean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length), max: Math.max(...loads) },
       ratio,
     };
     writeFileSync('bench-tenants.json', JSON.stringify(figures, null, 2));
@@ -439,6 +450,8 @@ export async function benchTenants(): Promise<void> {
     console.log(`  by command since start: ${Object.entries(byCommand).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`panel GET /api/* for probe stores (${f.panel.reads} reads, ${f.panel.failed} not 200): p50 ${fx(f.panel.p50, 1)} ms, p95 ${fx(f.panel.p95, 1)} ms, max ${fx(f.panel.max, 1)} ms (target < 100 ms)`);
     console.log(`peak RSS: ${f.peakRss.processes.map((p) => `${p.role} ${mb(p.peakRss)}`).join(', ')}; bench process (simulators, load) ${mb(f.peakRss.bench)}`);
+    console.log(`machine load average during the window: mean ${fx(f.machineLoad.mean, 1)}, max ${fx(f.machineLoad.max, 1)} (other work on the machine included)`);
+    console.log(`CPU during the window (share of one core): ${f.cpu.map((c) => `${c.role} ${fx(c.coreShare * 100)} %`).join(', ')}`);
     void orgOf;
     console.log(`tenants: quiet-store order p95 = ${fx(ratio, 2)} × single-store`);
   } finally {

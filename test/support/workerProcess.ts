@@ -54,7 +54,8 @@ process.on('SIGUSR2', () => {
 });
 // Figures for benchmarks (TEST_STATS_EVERY_MS): every so often a `STATS {json}` line with the
 // database commands this process sent since it started, by name (the driver's command
-// monitoring: MONGODB_URI must carry monitorCommands=true), and its peak memory so far.
+// monitoring: MONGODB_URI must carry monitorCommands=true), its peak memory so far and the CPU
+// time it used (ms).
 if (process.env.TEST_STATS_EVERY_MS) {
   const commands: Record<string, number> = {};
   mongoose.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
@@ -62,6 +63,6 @@ if (process.env.TEST_STATS_EVERY_MS) {
   });
   let peakRss = process.memoryUsage().rss;
   setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1_000).unref();
-  const report = () => process.stdout.write(`STATS ${JSON.stringify({ pid: process.pid, role: config.role, commands, peakRss: Math.max(peakRss, process.memoryUsage().rss) })}\n`);
+  const report = () => process.stdout.write(`STATS ${JSON.stringify({ pid: process.pid, role: config.role, commands, peakRss: Math.max(peakRss, process.memoryUsage().rss), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 })}\n`);
   setInterval(report, Number(process.env.TEST_STATS_EVERY_MS)).unref();
 }
