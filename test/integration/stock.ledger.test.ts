@@ -115,4 +115,41 @@ describe('two-way stock: orders are never corrections', () => {
       for (const hook of orderHooks()) hook.is_active = true;
     }
   });
+
+  // Found by the property test (stock.property.test.ts, seeds 1003 and 1004).
+  it('a merchant’s edit whose event has not been flushed yet is not overwritten by a write from Zoho: it reaches Zoho first', async () => {
+    const mug = 'ZI-MUG-01';
+    const item = zohoItem(w.org, mug);
+    const zohoBefore = zohoAvailable(w.org, mug);
+    const bcBefore = bcLevel(w.store, { sku: mug });
+    const stockHooks = [...w.store.hooks.values()].filter((h) => h.scope.includes('/inventory/'));
+    for (const hook of stockHooks) hook.is_active = false; // the merchant's event is still on its way
+    try {
+      w.h.bigcommerce.state.setStock(w.store, { product_id: productOf(mug).id }, bcBefore + 2);
+      adjustInZoho(w, item.item_id, -1); // a stocktake in Zoho makes the app write the level
+      await settle(w);
+    } finally {
+      for (const hook of stockHooks) hook.is_active = true;
+    }
+    expect(zohoAvailable(w.org, mug)).toBe(zohoBefore - 1 + 2);
+    expect(bcLevel(w.store, { sku: mug })).toBe(zohoAvailable(w.org, mug)); // nothing pending for it
+  });
+
+  it('a Zoho receipt flushed together with the merchant’s correction reaches BigCommerce too', async () => {
+    const cap = 'ZI-CAP-01';
+    const item = zohoItem(w.org, cap);
+    const zohoBefore = zohoAvailable(w.org, cap);
+    const bcBefore = bcLevel(w.store, { sku: cap });
+    configureStockRealtime({ baseWindowMs: 1_500 }); // both events in one flush
+    try {
+      adjustInZoho(w, item.item_id, 5);
+      w.h.bigcommerce.state.setStock(w.store, { product_id: productOf(cap).id }, bcBefore - 1);
+      await settle(w);
+    } finally {
+      configureStockRealtime({ baseWindowMs: 300 });
+    }
+    expect(zohoAvailable(w.org, cap)).toBe(zohoBefore + 5 - 1);
+    // Its stuck order (the draft-only test) keeps 2 units pending.
+    expect(bcLevel(w.store, { sku: cap })).toBe(zohoAvailable(w.org, cap) - 2);
+  });
 });

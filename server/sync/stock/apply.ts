@@ -23,6 +23,8 @@ export interface ApplyStockContext {
   heartbeat: () => Promise<void>;
   /** False when the read covered far more items than the events named (a flush that read everything). */
   recordUnchanged?: boolean;
+  /** When the plan's orders were read: a level found unchanged is remembered as of then (orders placed since count against it). */
+  plannedAt?: Date;
 }
 
 const levelFor = (target: StockTarget, locationId: number, quantity: number): InventoryLevel =>
@@ -90,6 +92,17 @@ export async function applyStock(ops: StockOperation[], a: ApplyStockContext): P
     }
     await a.heartbeat();
   }
-  await rememberLevels(a.storeHash, remembered.map(({ op }) => ({ zohoItemId: op.zohoItemId, locationId: op.locationId, target: op.target, quantity: op.quantity, zohoQuantity: op.zohoQuantity, basis: op.basis })));
+  await rememberLevels(
+    a.storeHash,
+    remembered.map(({ op }) => ({
+      zohoItemId: op.zohoItemId,
+      locationId: op.locationId,
+      target: op.target,
+      quantity: op.quantity,
+      zohoQuantity: op.zohoQuantity,
+      basis: op.basis,
+      ...(op.kind === 'unchanged' && a.plannedAt ? { at: a.plannedAt } : {}),
+    })),
+  );
   return { written: sets.length - failed, failed };
 }

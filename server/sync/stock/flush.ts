@@ -138,10 +138,9 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
     .map((d) => ({ module: d.kind, recordId: d.recordId }));
   const bcRefs = dirty.filter((d) => d.source === 'bigcommerce').map((d) => ({ kind: d.kind as 'product' | 'variant', id: Number(d.recordId) }));
 
-  let settled = new Set<string>();
   if (settings.stock.method === 'twoway' && bcRefs.length > 0) {
     await writer.check();
-    settled = await pushBigCommerceChanges({ storeHash, refs: bcRefs, settings: settings.stock, zoho, bc, reporter });
+    await pushBigCommerceChanges({ storeHash, refs: bcRefs, settings: settings.stock, zoho, bc, reporter });
   }
 
   let read: FlushReport['read'] = 'none';
@@ -164,7 +163,9 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
     const raw = everything ? await readAllZohoStock(zoho, Priority.realtime) : await readZohoItemDetails(zoho, [...itemIds], Priority.realtime);
     const stock = await withLocations(zoho, raw, settings.stock.locations, Priority.realtime);
     read = everything ? 'all' : 'details';
-    const items = stock.items.filter((i) => !settled.has(i.item_id));
+    // Items just corrected are written too: read after the adjustment, their Zoho figure may also
+    // hold a receipt BigCommerce has not been told of (the correction only moved Zoho).
+    const items = stock.items;
     zohoItemsRead = stock.items.length;
     await writer.check();
     const result = await writeFromZoho({
@@ -177,7 +178,7 @@ async function processDirty(ctx: AppContext, storeHash: string, settings: Settin
       priority: Priority.realtime,
       heartbeat: () => writer.check(),
       recordUnchanged: !everything,
-      ordersCaughtUp: settings.stock.method === 'twoway' && bcRefs.length > 0,
+      zoho,
     });
     written = result.written;
     reporter.addApiCalls('zoho', zoho.callsMade - zohoBefore);

@@ -8,7 +8,10 @@ import { pendingByItem, pendingOrderUnits } from './pendingOrders.js';
 import { catchUpOrderMoves, orderLocation } from './orderMoves.js';
 import { planStock, type StockPlan } from './plan.js';
 import { loadItemsByBigCommerceId, loadTargets } from './read.js';
-import type { ZohoStockItem } from './types.js';
+import type { ZohoClient } from '../../zoho/client.js';
+import { readZohoItemDetails, withLocations } from './read.js';
+import { pushBigCommerceChanges } from './twoWay.js';
+import type { StockTarget, ZohoStockItem } from './types.js';
 
 /**
  * Zoho → BigCommerce for items already read: their targets, the levels last written, the units
@@ -26,8 +29,8 @@ export interface FromZohoInput {
   heartbeat: () => Promise<void>;
   dryRun?: boolean;
   recordUnchanged?: boolean;
-  /** Two-way: the caller has just read BigCommerce's orders onto the ledger (orderMoves.ts). */
-  ordersCaughtUp?: boolean;
+  /** Two-way: where the merchant's corrections found before a write are posted (and the corrected items read again). */
+  zoho?: ZohoClient;
 }
 
 /** Claimed-but-unsent order units per Zoho item. */
@@ -44,16 +47,18 @@ export async function pendingUnitsByItem(bc: BigCommerceClient, storeHash: strin
 export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & { written: number; failed: number }> {
   const { storeHash, items, complete } = input;
   const ids = complete ? undefined : items.map((i) => i.item_id);
+  const twoWay = input.settings.method === 'twoway' && !input.dryRun;
+  // A level found unchanged is remembered as of this moment: orders placed after it count against it.
+  const plannedAt = new Date();
   // Two-way: orders BigCommerce placed since the last look are on the ledger (and pending) before any level is judged.
-  if (input.settings.method === 'twoway' && !input.dryRun && !input.ordersCaughtUp) {
-    await catchUpOrderMoves(input.bc, storeHash, orderLocation(input.settings.locations), input.priority); // its calls count in the caller's bc.callCount
-  }
+  if (twoWay) await catchUpOrderMoves(input.bc, storeHash, orderLocation(input.settings.locations), input.priority); // its calls count in the caller's bc.callCount
   const [targets, known, pending] = await Promise.all([
     loadTargets(storeHash, ids),
     loadKnownLevels(storeHash, ids),
     pendingUnitsByItem(input.bc, storeHash, input.priority),
   ]);
-  const plan = planStock({ items, targets, known, pending, settings: input.settings });
+  let plan = planStock({ items, targets, known, pending, settings: input.settings });
+  if (twoWay && input.zoho) plan = await withCorrectionsFirst(input, input.zoho, plan, items, targets, pending);
   if (input.dryRun) {
     for (const op of plan.ops) {
       if (op.kind === 'skip') await input.reporter.record({ entity: 'stock', operation: 'skip', zohoId: op.zohoItemId, name: op.name, reason: op.reason });
@@ -72,6 +77,32 @@ export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & {
     }
     return { ...plan, written: 0, failed: 0 };
   }
-  const applied = await applyStock(plan.ops, { storeHash, bc: input.bc, reporter: input.reporter, priority: input.priority, heartbeat: input.heartbeat, recordUnchanged: input.recordUnchanged });
+  const applied = await applyStock(plan.ops, { storeHash, bc: input.bc, reporter: input.reporter, priority: input.priority, heartbeat: input.heartbeat, recordUnchanged: input.recordUnchanged, plannedAt });
   return { ...plan, ...applied };
+}
+
+/**
+ * Two-way: an absolute write replaces whatever BigCommerce holds, so a level the merchant changed
+ * whose event has not been flushed yet (its webhook in flight, or the scheduled run writing
+ * first) would be overwritten and the correction never reach Zoho. Before writing levels the app
+ * wrote before, it reads them (between two reads of the orders) and posts any correction first;
+ * the corrected items are read from Zoho again and planned anew. Levels never written have no
+ * ledger, so they are written as before.
+ */
+async function withCorrectionsFirst(input: FromZohoInput, zoho: ZohoClient, plan: StockPlan, items: ZohoStockItem[], targets: Map<string, StockTarget>, pending: Map<string, number>): Promise<StockPlan> {
+  const refs = new Map<string, { kind: 'product' | 'variant'; id: number }>();
+  for (const op of plan.ops) {
+    if (op.kind === 'set' && op.previous !== undefined) refs.set(`${op.target.kind}:${op.target.id}`, { kind: op.target.kind, id: op.target.id });
+  }
+  if (refs.size === 0) return plan;
+  const corrected = await pushBigCommerceChanges({ storeHash: input.storeHash, refs: [...refs.values()], settings: input.settings, zoho, bc: input.bc, reporter: input.reporter });
+  if (corrected.size === 0) return plan;
+  const fresh = await withLocations(zoho, await readZohoItemDetails(zoho, [...corrected], input.priority), input.settings.locations, input.priority);
+  input.reporter.addApiCalls('zoho', fresh.calls);
+  const freshIds = new Set(fresh.items.map((i) => i.item_id));
+  const ids = [...new Set(items.map((i) => i.item_id))];
+  const known = await loadKnownLevels(input.storeHash, ids);
+  // Items Zoho no longer answers for keep their first plan (without the corrected ones' stale ops).
+  const kept = items.filter((i) => !freshIds.has(i.item_id));
+  return planStock({ items: [...kept, ...fresh.items], targets, known, pending, settings: input.settings });
 }

@@ -37,7 +37,7 @@ export async function runStock({ ctx, run, settings, reporter, heartbeat }: Flow
       await heartbeat();
       await writer?.check();
     };
-    result = await writeFromZoho({ storeHash: run.storeHash, items, complete: true, settings: settings.stock, bc, reporter, priority, heartbeat: guarded, dryRun: run.dryRun });
+    result = await writeFromZoho({ storeHash: run.storeHash, items, complete: true, settings: settings.stock, bc, zoho, reporter, priority, heartbeat: guarded, dryRun: run.dryRun });
   } finally {
     await writer?.release().catch(() => undefined);
   }

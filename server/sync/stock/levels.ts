@@ -31,6 +31,11 @@ export interface LevelWrite {
   quantity: number;
   zohoQuantity: number;
   basis: string;
+  /**
+   * When BigCommerce held this level (its read, or the plan that found it unchanged): order
+   * movements after it count against it. Default: now.
+   */
+  at?: Date;
 }
 
 /**
@@ -56,7 +61,7 @@ export async function rememberLevels(storeHash: string, levels: LevelWrite[]): P
           quantity: l.quantity,
           zohoQuantity: l.zohoQuantity,
           basis: l.basis,
-          updatedAt: now,
+          updatedAt: l.at ?? now,
         },
       ] as const;
     }),

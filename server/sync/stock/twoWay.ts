@@ -144,6 +144,9 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
   if (refs.length === 0) return settled;
 
   const bcBefore = bc.callCount;
+  // The levels are remembered as of their read: an order placed after it (while Zoho is read and
+  // adjusted, which takes seconds) is a movement on the new ledger, not part of the correction.
+  const readAt = new Date();
   const bigcommerce = await readLevelsBetweenOrderReads(bc, storeHash, refs, orderLocation(settings.locations));
   const itemIds = [...new Set(refs.map((r) => itemByRef.get(refKey(r))!))];
   const known = await loadKnownLevels(storeHash, itemIds);
@@ -205,6 +208,7 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
       quantity: c.bigcommerce,
       zohoQuantity: c.zohoQuantity + (c.line?.quantity_adjusted ?? 0),
       basis: basisOf(c.locationId, settings.locations, settings.quantity),
+      at: readAt,
     });
     await reporter.record(
       c.line
