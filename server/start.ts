@@ -26,9 +26,11 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const agenda = createAgenda(database.connection.db!, { logger, ...jobOptions });
-  // One process doing both roles: a job queued by a request starts at once instead of at the
-  // next poll (with separate web and worker processes, workers poll every two seconds).
-  if (config.role === 'all') agenda.notifyVia(new InMemoryNotificationChannel());
+  // A job queued in this process starts at once instead of at the next poll: with both roles, a
+  // request's job; in a worker, the jobs its jobs queue (the stock flush a Zoho event asks for,
+  // the runs the scheduler tick starts). Jobs a separate web process queues wait for a worker's
+  // poll (every two seconds).
+  if (config.role !== 'web') agenda.notifyVia(new InMemoryNotificationChannel());
   await agenda.ready;
   const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
   defineJobs(agenda, ctx, { lockLifetimeMs: jobOptions.lockLifetimeMs });
