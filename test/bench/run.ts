@@ -7,6 +7,7 @@ import { benchChaos } from './chaos.js';
 import { benchDatabase } from './database.js';
 import { benchOrders } from './orders.js';
 import { benchStock } from './stock.js';
+import { benchStockProperty } from './stockProperty.js';
 
 const benches: Record<string, () => Promise<void>> = {
   database: benchDatabase,
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   orders: benchOrders,
   stock: benchStock,
   chaos: benchChaos,
+  'stock-property': benchStockProperty,
 };
 
 const only = process.argv.slice(2);

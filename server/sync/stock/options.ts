@@ -21,12 +21,23 @@ export interface StockRealtimeOptions {
   now: () => Date;
 }
 
+/** A positive whole number of milliseconds from the environment, or the default. */
+const envMs = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+
+/**
+ * STOCK_WINDOW_MS and STOCK_RETRY_DELAY_MS shorten the flush window and the retry of a flush that
+ * found the store's writer busy, for worker processes a benchmark or test starts (the stock
+ * property test); production keeps the defaults.
+ */
 export const DEFAULT_STOCK_REALTIME: StockRealtimeOptions = {
-  baseWindowMs: 1_000,
+  baseWindowMs: envMs('STOCK_WINDOW_MS', 1_000),
   maxWindowMs: 5 * 60_000,
   maxInJobWaitMs: 30_000,
   sweepGraceMs: 30_000,
-  retryDelayMs: 30_000,
+  retryDelayMs: envMs('STOCK_RETRY_DELAY_MS', 30_000),
   itemDetailsBatch: 100,
   silentAfterMs: 24 * 60 * 60_000,
   now: () => new Date(),
