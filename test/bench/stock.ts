@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryNotificationChannel } from 'agenda';
+import { InMemoryNotificationChannel, type Job } from 'agenda';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -20,7 +20,10 @@ import { saveSettings } from '../../server/settings/service.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import '../../server/sync/index.js';
 import { requestRun } from '../../server/sync/runs.js';
+import { STOCK_FLUSH_JOB, type StockFlushJobData } from '../../server/sync/stock/coalesce.js';
 import { markZohoStockEvent } from '../../server/sync/stock/events.js';
+import { stockRealtime } from '../../server/sync/stock/options.js';
+import { ZOHO_EVENT_JOB } from '../../server/zoho/webhookIntake.js';
 import { createProduct } from '../../sandbox/bigcommerce/catalog.js';
 import type { RunningSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import type { SimStore } from '../../sandbox/bigcommerce/state.js';
@@ -39,15 +42,29 @@ import { connectThroughPanel } from '../support/zohoConnect.js';
  *   the worker's jobs and the coalesced flushes; latency from webhook received to BigCommerce
  *   adjustment sent (p50 / p95 / p99), calls per event, calls refused for rate;
  * - scheduled: a run over 10,000 items after 1 % of them changed, and the calls it used.
- * `BENCH_NOTIFY=1` lets the worker hear of new jobs at once (Agenda's in-memory notification
- * channel, one process) instead of at its next poll.
+ * A web process and a worker share the database, as with ROLE=web and ROLE=worker (the worker
+ * finds the web process's jobs at its next poll); `BENCH_NOTIFY=1` runs both roles in one process
+ * (ROLE=all: every job starts at once).
  *
- * Two paths for the real-time part: `intake` is the app as it is (Zoho's webhook over HTTP → the
- * intake records it and queues one `zoho.event` job → the job marks the record); `direct` marks
- * the record where the webhook is received, which is what the stock flow itself costs (one
- * Agenda job per flush instead of one per event). `BENCH_PATHS=direct,intake` picks.
+ * Two paths for the real-time part: `intake` is the app as it is (Zoho's workflow webhook POSTed
+ * over HTTP to the app's route → the intake records it and marks the record for the store's next
+ * flush → the flush job → the BigCommerce write); `direct` marks the record without the HTTP
+ * request and the receipt, which is what the stock flow itself costs. `BENCH_PATHS=direct,intake`
+ * picks. `whereTheTimeGoes` splits each event's latency (p50 / p95 ms per stage): a `zoho.event`
+ * job's wait and run (when one marks the record), from the marking to the start of the flush job
+ * that wrote it, the rest of the window, and the flush itself. `BENCH_PROFILE=1` adds the
+ * database time by command and collection.
  */
 const LATENCY_MS = 100;
+/** BENCH_PROFILE: database time by command and collection since the last print. */
+const databaseTime = new Map<string, { count: number; ms: number }>();
+function printDatabaseTime(label: string) {
+  if (!process.env.BENCH_PROFILE) return;
+  const rows = [...databaseTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+  console.log(`database time (${label}):`);
+  for (const [key, { count, ms }] of rows) console.log(`  ${key.padEnd(50)} ${String(count).padStart(6)} × ${(ms / count).toFixed(1).padStart(7)} ms = ${Math.round(ms)} ms`);
+  databaseTime.clear();
+}
 
 interface World {
   ctx: AppContext;
@@ -111,11 +128,16 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   const settings = defaultSettings();
   await saveSettings(hash, { ...settings, stock: { ...settings.stock, method: 'oneway' } });
 
+  // A web process and a worker, as with ROLE=web and ROLE=worker: the web process queues jobs that
+  // the worker finds at its next poll (2 s), while the worker hears at once of the jobs it queues
+  // itself (server/start.ts). BENCH_NOTIFY=1: one process with both roles, every job starts at once.
   const worker = createAgenda(mongoose.connection.db!, { name: 'bench-worker' });
-  if (process.env.BENCH_NOTIFY) worker.notifyVia(new InMemoryNotificationChannel());
+  worker.notifyVia(new InMemoryNotificationChannel());
   await worker.ready;
-  const ctx: AppContext = { ...w.ctx, jobs: agendaJobQueue(worker) };
-  defineJobs(worker, ctx);
+  const web = process.env.BENCH_NOTIFY ? worker : createAgenda(mongoose.connection.db!, { name: 'bench-web' });
+  await web.ready;
+  defineJobs(worker, { ...w.ctx, jobs: agendaJobQueue(worker) });
+  const ctx: AppContext = { ...w.ctx, jobs: agendaJobQueue(web) };
   const server: Server = await new Promise((resolve) => {
     const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -138,9 +160,20 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
       sent.push({ at: Date.now() - LATENCY_MS, products: new Set(items.map((i) => i.product_id!)) });
     }
   });
+  // Where the time goes: when each event's job ran (intake) and when each flush job started.
+  const eventJobs = new Map<string, { start: number; end?: number }>();
+  const flushJobs: { start: number; claimedAt: number }[] = [];
+  worker.on('start', (job: Job) => {
+    if (job.attrs.name === ZOHO_EVENT_JOB) eventJobs.set((job.attrs.data as { receiptId: string }).receiptId, { start: Date.now() });
+    if (job.attrs.name === STOCK_FLUSH_JOB) flushJobs.push({ start: Date.now(), claimedAt: Date.parse((job.attrs.data as StockFlushJobData).claimedAt) });
+  });
+  worker.on('complete', (job: Job) => {
+    const times = job.attrs.name === ZOHO_EVENT_JOB ? eventJobs.get((job.attrs.data as { receiptId: string }).receiptId) : undefined;
+    if (times) times.end = Date.now();
+  });
   const itemIds = [...w.org.items.keys()];
   const productOf = new Map((await Link.find({ storeHash: hash }).lean()).map((l) => [l.zohoId, Number(l.bigcommerceId)]));
-  const received: { at: number; adjustmentId: string }[] = [];
+  const received: { at: number; adjustmentId: string; receiptId?: string; markedAt?: number }[] = [];
   const marking: Promise<unknown>[] = [];
   const zohoBefore = zohoApiCalls(w.org);
   const throttledBefore = w.org.usage.throttled;
@@ -156,8 +189,9 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
     const adjustment = createAdjustment(w.org, { date: w.org.today(), reason: 'Sold in shop', adjustment_type: 'quantity', line_items: [{ item_id: itemId, quantity_adjusted: -1 }] });
     if (path === 'intake') w.org.emit('inventory_adjustment', 'create', serializeAdjustment(w.org, adjustment));
     else {
-      received.push({ at: Date.now(), adjustmentId: adjustment.inventory_adjustment_id });
-      marking.push(markZohoStockEvent(ctx, hash, 'inventory_adjustment', adjustment.inventory_adjustment_id));
+      const event: (typeof received)[number] = { at: Date.now(), adjustmentId: adjustment.inventory_adjustment_id };
+      received.push(event);
+      marking.push(markZohoStockEvent(ctx, hash, 'inventory_adjustment', adjustment.inventory_adjustment_id).then(() => (event.markedAt = Date.now())));
     }
   }
   await Promise.all(marking);
@@ -177,20 +211,48 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   await new Promise((resolve) => server.close(resolve));
 
   const latencies: number[] = [];
+  const stages: Record<string, number[]> = { queuedForEventJob: [], inEventJob: [], markedToFlushJob: [], flushJobToWindowEnd: [], flushToWrite: [] };
   let missed = 0;
   if (path === 'intake') {
     for (const receipt of await WebhookReceipt.find({ storeHash: hash, topic: 'inventory_adjustment' }).lean()) {
-      received.push({ at: receipt.receivedAt.getTime(), adjustmentId: receipt.resourceId! });
+      received.push({ at: receipt.receivedAt.getTime(), adjustmentId: receipt.resourceId!, receiptId: receipt._id });
     }
   }
   for (const { at, adjustmentId } of received) {
     const adjustment = w.org.adjustments.get(adjustmentId);
     const product = productOf.get(adjustment!.line_items[0]!.item_id)!;
     const write = sent.find((s) => s.at >= at && s.products.has(product));
-    if (write) latencies.push(write.at - at);
-    else missed++;
+    if (!write) {
+      missed++;
+      continue;
+    }
+    latencies.push(write.at - at);
+    const event = received.find((r) => r.adjustmentId === adjustmentId)!;
+    const job = event.receiptId ? eventJobs.get(event.receiptId) : undefined;
+    const flush = flushJobs.filter((f) => f.start <= write.at).at(-1);
+    if (job) {
+      stages.queuedForEventJob!.push(job.start - at);
+      if (job.end) stages.inEventJob!.push(job.end - job.start);
+    }
+    // Marked by its job, or else where it was received (the intake marks it before answering).
+    const markedAt = job ? job.end : (event.markedAt ?? at);
+    if (flush && markedAt !== undefined) {
+      const windowEnd = Math.max(flush.start, flush.claimedAt + stockRealtime.baseWindowMs);
+      stages.markedToFlushJob!.push(flush.start - markedAt);
+      stages.flushJobToWindowEnd!.push(windowEnd - flush.start);
+      stages.flushToWrite!.push(write.at - windowEnd);
+    }
   }
   latencies.sort((a, b) => a - b);
+  // Per stage, p50 / p95 in ms (each over the events it applies to; stages of one event add up to its latency).
+  const whereTheTimeGoes = Object.fromEntries(
+    Object.entries(stages)
+      .filter(([, values]) => values.length > 0)
+      .map(([stage, values]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        return [stage, `${percentile(sorted, 50)} / ${percentile(sorted, 95)}`];
+      }),
+  );
   const zohoCalls = zohoApiCalls(w.org) - zohoBefore;
   const bigcommerceCalls = w.store.totalCalls() - bcBefore;
   await w.close();
@@ -205,6 +267,7 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    whereTheTimeGoes,
     missed,
     zohoCalls,
     zohoCallsPerEvent: zohoCalls / events,
@@ -248,16 +311,29 @@ async function benchScheduled(items: number, changedShare: number) {
 export async function benchStock(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bczoho-bench-stock-'));
   const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: 'warn' }), dbName: 'benchstock' });
-  await connectMongoose(process.env.MONGODB_URI ?? db!.uri);
+  const plainUri = process.env.MONGODB_URI ?? db!.uri;
+  // BENCH_PROFILE=1: every database command's time, by collection and command, printed after each real-time path.
+  const uri = process.env.BENCH_PROFILE ? `${plainUri}${plainUri.includes('?') ? '&' : '?'}monitorCommands=true` : plainUri;
+  await connectMongoose(uri);
   try {
     await mongoose.connection.dropDatabase();
-    await connectMongoose(process.env.MONGODB_URI ?? db!.uri);
+    await connectMongoose(uri);
+    if (process.env.BENCH_PROFILE) {
+      const started = new Map<number, { key: string }>();
+      mongoose.connection.getClient().on('commandStarted', (e) => started.set(e.requestId, { key: `${e.commandName} ${String((e.command as Record<string, unknown>)[e.commandName])}` }));
+      mongoose.connection.getClient().on('commandSucceeded', (e) => {
+        const key = started.get(e.requestId)?.key ?? e.commandName;
+        started.delete(e.requestId);
+        const total = databaseTime.get(key) ?? { count: 0, ms: 0 };
+        databaseTime.set(key, { count: total.count + 1, ms: total.ms + e.duration });
+      });
+    }
     const realtime = [];
     for (const path of (process.env.BENCH_PATHS ?? 'direct,intake').split(',').filter(Boolean) as ('direct' | 'intake')[]) {
-      // The intake path queues a job per event: on the embedded database its backlog grows at 10 a second, so it gets a shorter burst.
-      const events = Number(process.env.BENCH_EVENTS ?? (path === 'direct' || process.env.MONGODB_URI ? 1000 : 200));
+      const events = Number(process.env.BENCH_EVENTS ?? 1000);
       realtime.push(await benchRealtime(path, events, 200, 10));
       console.log('real time:', JSON.stringify(realtime.at(-1), null, 2));
+      printDatabaseTime(path);
     }
     const scheduled = await benchScheduled(Number(process.env.BENCH_ITEMS ?? 10_000), 0.01);
     console.log('scheduled:', JSON.stringify(scheduled, null, 2));

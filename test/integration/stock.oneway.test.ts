@@ -1,8 +1,10 @@
+import type { Job } from 'agenda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { StockDirty, StockFlush, SyncRun, WebhookReceipt, ZohoConnection, stockDirtyId } from '../../server/db/models/index.js';
 import { sweepStockFlushes } from '../../server/sync/stock/flush.js';
 import { zohoClientFor } from '../../server/zoho/client.js';
+import { ZOHO_EVENT_JOB } from '../../server/zoho/webhookIntake.js';
 import { configureStockRealtime } from '../../server/sync/stock/options.js';
 import { createAdjustment } from '../../sandbox/zoho/api/inventoryadjustments.js';
 import { serializeItem } from '../../sandbox/zoho/api/items.js';
@@ -10,8 +12,8 @@ import { addZohoWorkflowRules, adjustInZoho, bcLevel, bcStockWrites, settle, sta
 
 /**
  * One-way real time, end to end: a change in Zoho fires its workflow webhook over HTTP, the
- * intake queues a job, the worker marks the record, and one flush per window re-reads what
- * changed and writes BigCommerce. Bursts coalesce: one write however many events.
+ * intake marks the record (an item's event goes through a job, for the products flow too), and
+ * one flush per window re-reads what changed and writes BigCommerce. Bursts coalesce: one write however many events.
  */
 const STORE = 'stockone';
 let w: StockWorld;
@@ -33,10 +35,16 @@ afterAll(async () => {
 });
 
 describe('one-way real-time stock', () => {
-  it('a stock adjustment made in Zoho reaches BigCommerce through its webhook', async () => {
+  it('a stock adjustment made in Zoho reaches BigCommerce through its webhook, marked at the intake without a job of its own', async () => {
     const mug = zohoItem(w.org, 'ZI-MUG-01');
+    const eventJobs: string[] = [];
+    const started = (job: Job) => job.attrs.name === ZOHO_EVENT_JOB && eventJobs.push(String((job.attrs.data as { module?: string }).module));
+    w.worker.on('start', started);
     adjustInZoho(w, mug.item_id, -6);
     await settle(w);
+    w.worker.off('start', started);
+    // Only the stock flow follows adjustments: the intake marks the record, so no `zoho.event` job waits for a poll first.
+    expect(eventJobs).toEqual([]);
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(44);
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(zohoAvailable(w.org, 'ZI-MUG-01'));
     const receipts = await WebhookReceipt.find({ storeHash: STORE, topic: 'inventory_adjustment' }).lean();

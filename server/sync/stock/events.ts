@@ -2,6 +2,7 @@ import type { BigCommerceEventJobData } from '../../bigcommerce/webhookDelivery.
 import type { AppContext } from '../../context.js';
 import { WebhookReceipt } from '../../db/models/index.js';
 import { getSettings } from '../../settings/service.js';
+import { isFulfilmentModule } from '../fulfilment/realtime.js';
 import { ensureFlush, markDirty } from './coalesce.js';
 import { isStockModule } from './records.js';
 
@@ -22,6 +23,13 @@ export async function markZohoStockEvent(ctx: AppContext, storeHash: string, mod
   await ensureFlush(ctx, storeHash, { now, event: 'zoho' });
   return { marked: true };
 }
+
+/**
+ * Zoho modules whose events only the stock flow acts on (adjustments, invoices, purchase
+ * receives): items also go to the products flow, and sales orders, packages and shipments to
+ * fulfilment, through the `zoho.event` job.
+ */
+export const onlyStockFollows = (module: string) => isStockModule(module) && module !== 'item' && !isFulfilmentModule(module);
 
 /** What a BigCommerce inventory event is about: the variant for variant-tracked items, else the product. */
 export function bigcommerceRefOf(data: Record<string, unknown>): { kind: 'product' | 'variant'; id: number } | undefined {
