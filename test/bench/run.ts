@@ -8,6 +8,7 @@ import { benchDatabase } from './database.js';
 import { benchOrders } from './orders.js';
 import { benchStock } from './stock.js';
 import { benchStockProperty } from './stockProperty.js';
+import { benchTenants } from './tenants.js';
 
 const benches: Record<string, () => Promise<void>> = {
   database: benchDatabase,
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   stock: benchStock,
   chaos: benchChaos,
   'stock-property': benchStockProperty,
+  tenants: benchTenants,
 };
 
 const only = process.argv.slice(2);

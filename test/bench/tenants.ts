@@ -449,6 +449,8 @@ export async function benchTenants(): Promise<void> {
     console.log(`database commands: ${f.database_ops.inWindow} in the window = ${fx(f.database_ops.perStorePerHour)} per store per hour`);
     console.log(`  by command since start: ${Object.entries(byCommand).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`panel GET /api/* for probe stores (${f.panel.reads} reads, ${f.panel.failed} not 200): p50 ${fx(f.panel.p50, 1)} ms, p95 ${fx(f.panel.p95, 1)} ms, max ${fx(f.panel.max, 1)} ms (target < 100 ms)`);
+    const slowest = PANEL_PATHS.map((path) => ({ path, p95: quantile(panel.filter((r) => r.path === path && r.status === 200).map((r) => r.ms), 0.95) })).sort((a, b) => b.p95 - a.p95);
+    console.log(`  p95 by path: ${slowest.map((x) => `${x.path} ${fx(x.p95)} ms`).join(', ')}`);
     console.log(`peak RSS: ${f.peakRss.processes.map((p) => `${p.role} ${mb(p.peakRss)}`).join(', ')}; bench process (simulators, load) ${mb(f.peakRss.bench)}`);
     console.log(`machine load average during the window: mean ${fx(f.machineLoad.mean, 1)}, max ${fx(f.machineLoad.max, 1)} (other work on the machine included)`);
     console.log(`CPU during the window (share of one core): ${f.cpu.map((c) => `${c.role} ${fx(c.coreShare * 100)} %`).join(', ')}`);
