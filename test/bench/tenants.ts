@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -95,6 +95,24 @@ const quantile = (values: number[], q: number) => {
 const fx = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+
+/** The embedded database's process (found by its data directory): CPU time used (ms) and peak RSS, from /proc (Linux). */
+function databaseProcess(dataDir: string): { cpuMs(): number; peakRss(): number } | undefined {
+  try {
+    const pid = readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(dataDir));
+    if (!pid) return undefined;
+    return {
+      // utime and stime, in clock ticks (100 a second on Linux), after the command name's closing parenthesis.
+      cpuMs: () => {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      },
+      peakRss: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024,
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 function groups(n: number): Record<Role, number> {
   if (n >= 100) return { onboarding: 5, steady: 5, probe: 10, idle: n - 20 };
@@ -287,6 +305,8 @@ export async function benchTenants(): Promise<void> {
     loads.length = 0;
     const commandsAtStart = new Map([...stats].map(([pid, s]) => [pid, sum(s.commands)]));
     const cpuAtStart = new Map([...stats].map(([pid, s]) => [pid, s.cpuMs]));
+    const dbProcess = embedded ? databaseProcess(dataDir) : undefined;
+    const dbCpuAtStart = dbProcess?.cpuMs() ?? NaN;
     // Idle stores: each schedule due one interval after a connect spread across the run.
     const idle = byRole('idle');
     for (const t of idle) {
@@ -433,7 +453,11 @@ export async function benchTenants(): Promise<void> {
       panel: { reads: panel.length, failed: panel.length - panelOk.length, p50: quantile(panelOk, 0.5), p95: quantile(panelOk, 0.95), max: quantile(panelOk, 1) },
       peakRss: { bench: peakBenchRss, processes: [...stats.values()].map((s) => ({ role: s.role, pid: s.pid, peakRss: s.peakRss })) },
       // Share of one core each process used during the window (STATS come every 5 s: ±5 s of CPU time).
-      cpu: [...stats.values()].map((s) => ({ role: s.role, pid: s.pid, coreShare: (s.cpuMs - (cpuAtStart.get(s.pid) ?? 0)) / (loadEnded - t0) })),
+      cpu: [
+        ...[...stats.values()].map((s) => ({ role: s.role, pid: s.pid, coreShare: (s.cpuMs - (cpuAtStart.get(s.pid) ?? 0)) / (loadEnded - t0) })),
+        ...(dbProcess ? [{ role: 'embedded database', pid: 0, coreShare: (dbProcess.cpuMs() - dbCpuAtStart) / (Date.now() - t0) }] : []),
+      ],
+      databasePeakRss: dbProcess?.peakRss(),
       machineLoad: { cores: 2, mean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length), max: Math.max(...loads) },
       ratio,
     };
@@ -451,7 +475,7 @@ export async function benchTenants(): Promise<void> {
     console.log(`panel GET /api/* for probe stores (${f.panel.reads} reads, ${f.panel.failed} not 200): p50 ${fx(f.panel.p50, 1)} ms, p95 ${fx(f.panel.p95, 1)} ms, max ${fx(f.panel.max, 1)} ms (target < 100 ms)`);
     const slowest = PANEL_PATHS.map((path) => ({ path, p95: quantile(panel.filter((r) => r.path === path && r.status === 200).map((r) => r.ms), 0.95) })).sort((a, b) => b.p95 - a.p95);
     console.log(`  p95 by path: ${slowest.map((x) => `${x.path} ${fx(x.p95)} ms`).join(', ')}`);
-    console.log(`peak RSS: ${f.peakRss.processes.map((p) => `${p.role} ${mb(p.peakRss)}`).join(', ')}; bench process (simulators, load) ${mb(f.peakRss.bench)}`);
+    console.log(`peak RSS: ${f.peakRss.processes.map((p) => `${p.role} ${mb(p.peakRss)}`).join(', ')}; bench process (simulators, load) ${mb(f.peakRss.bench)}${f.databasePeakRss ? `; embedded database ${mb(f.databasePeakRss)}` : ''}`);
     console.log(`machine load average during the window: mean ${fx(f.machineLoad.mean, 1)}, max ${fx(f.machineLoad.max, 1)} (other work on the machine included)`);
     console.log(`CPU during the window (share of one core): ${f.cpu.map((c) => `${c.role} ${fx(c.coreShare * 100)} %`).join(', ')}`);
     void orgOf;
