@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryNotificationChannel, type Job } from 'agenda';
+import { InMemoryNotificationChannel } from 'agenda';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -20,10 +20,7 @@ import { saveSettings } from '../../server/settings/service.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import '../../server/sync/index.js';
 import { requestRun } from '../../server/sync/runs.js';
-import { STOCK_FLUSH_JOB, type StockFlushJobData } from '../../server/sync/stock/coalesce.js';
 import { markZohoStockEvent } from '../../server/sync/stock/events.js';
-import { stockRealtime } from '../../server/sync/stock/options.js';
-import { ZOHO_EVENT_JOB } from '../../server/zoho/webhookIntake.js';
 import { createProduct } from '../../sandbox/bigcommerce/catalog.js';
 import type { RunningSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import type { SimStore } from '../../sandbox/bigcommerce/state.js';
@@ -50,14 +47,44 @@ import { connectThroughPanel } from '../support/zohoConnect.js';
  * over HTTP to the app's route → the intake records it and marks the record for the store's next
  * flush → the flush job → the BigCommerce write); `direct` marks the record without the HTTP
  * request and the receipt, which is what the stock flow itself costs. `BENCH_PATHS=direct,intake`
- * picks. `whereTheTimeGoes` splits each event's latency (p50 / p95 ms per stage): a `zoho.event`
- * job's wait and run (when one marks the record), from the marking to the start of the flush job
- * that wrote it, the rest of the window, and the flush itself. `BENCH_PROFILE=1` adds the
- * database time by command and collection.
+ * picks. `whereTheTimeGoes` splits each event's latency (p50 / p95 ms per stage, from the flush
+ * claims seen on the wire): what was left of the window when it was marked, from the window's end
+ * until a flush took the claim (a worker's poll, the writer another flush holds), and the flush
+ * itself (Zoho read, BigCommerce write). `BENCH_PROFILE=1` adds the database time by command and
+ * collection.
  */
 const LATENCY_MS = 100;
+/** The stock flush claims seen on the wire: made (claimedAt), due, and taken by a flush (deleted). */
+const claims: { claimedAt: number; dueAt: number; takenAt?: number }[] = [];
 /** BENCH_PROFILE: database time by command and collection since the last print. */
 const databaseTime = new Map<string, { count: number; ms: number }>();
+function watchCommands() {
+  const client = mongoose.connection.getClient();
+  const started = new Map<number, { key: string; takes?: number }>();
+  client.on('commandStarted', (e) => {
+    const collection = String((e.command as Record<string, unknown>)[e.commandName]);
+    const command = e.command as { documents?: { claimedAt?: Date; dueAt?: Date }[]; deletes?: { q?: { claimedAt?: Date } }[] };
+    if (collection === 'stockFlushes' && e.commandName === 'insert' && command.documents?.[0]?.dueAt) {
+      claims.push({ claimedAt: command.documents[0].claimedAt!.getTime(), dueAt: command.documents[0].dueAt.getTime() });
+    }
+    const takes = collection === 'stockFlushes' && e.commandName === 'delete' ? command.deletes?.[0]?.q?.claimedAt?.getTime() : undefined;
+    started.set(e.requestId, { key: `${e.commandName} ${collection}`, takes });
+  });
+  client.on('commandSucceeded', (e) => {
+    const command = started.get(e.requestId);
+    started.delete(e.requestId);
+    if (command?.takes !== undefined && (e.reply as { n?: number }).n === 1) {
+      const claim = claims.find((c) => c.claimedAt === command.takes && c.takenAt === undefined);
+      if (claim) claim.takenAt = Date.now();
+    }
+    if (!process.env.BENCH_PROFILE) return;
+    const key = command?.key ?? e.commandName;
+    const total = databaseTime.get(key) ?? { count: 0, ms: 0 };
+    databaseTime.set(key, { count: total.count + 1, ms: total.ms + e.duration });
+  });
+  client.on('commandFailed', (e) => started.delete(e.requestId));
+}
+
 function printDatabaseTime(label: string) {
   if (!process.env.BENCH_PROFILE) return;
   const rows = [...databaseTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
@@ -160,20 +187,10 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
       sent.push({ at: Date.now() - LATENCY_MS, products: new Set(items.map((i) => i.product_id!)) });
     }
   });
-  // Where the time goes: when each event's job ran (intake) and when each flush job started.
-  const eventJobs = new Map<string, { start: number; end?: number }>();
-  const flushJobs: { start: number; claimedAt: number }[] = [];
-  worker.on('start', (job: Job) => {
-    if (job.attrs.name === ZOHO_EVENT_JOB) eventJobs.set((job.attrs.data as { receiptId: string }).receiptId, { start: Date.now() });
-    if (job.attrs.name === STOCK_FLUSH_JOB) flushJobs.push({ start: Date.now(), claimedAt: Date.parse((job.attrs.data as StockFlushJobData).claimedAt) });
-  });
-  worker.on('complete', (job: Job) => {
-    const times = job.attrs.name === ZOHO_EVENT_JOB ? eventJobs.get((job.attrs.data as { receiptId: string }).receiptId) : undefined;
-    if (times) times.end = Date.now();
-  });
+  claims.length = 0;
   const itemIds = [...w.org.items.keys()];
   const productOf = new Map((await Link.find({ storeHash: hash }).lean()).map((l) => [l.zohoId, Number(l.bigcommerceId)]));
-  const received: { at: number; adjustmentId: string; receiptId?: string; markedAt?: number }[] = [];
+  const received: { at: number; adjustmentId: string; markedAt?: number }[] = [];
   const marking: Promise<unknown>[] = [];
   const zohoBefore = zohoApiCalls(w.org);
   const throttledBefore = w.org.usage.throttled;
@@ -210,15 +227,16 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 
-  const latencies: number[] = [];
-  const stages: Record<string, number[]> = { queuedForEventJob: [], inEventJob: [], markedToFlushJob: [], flushJobToWindowEnd: [], flushToWrite: [] };
-  let missed = 0;
   if (path === 'intake') {
+    // Received, and marked before the intake answered.
     for (const receipt of await WebhookReceipt.find({ storeHash: hash, topic: 'inventory_adjustment' }).lean()) {
-      received.push({ at: receipt.receivedAt.getTime(), adjustmentId: receipt.resourceId!, receiptId: receipt._id });
+      received.push({ at: receipt.receivedAt.getTime(), adjustmentId: receipt.resourceId! });
     }
   }
-  for (const { at, adjustmentId } of received) {
+  const latencies: number[] = [];
+  const stages: Record<string, number[]> = { windowLeft: [], windowEndToFlush: [], flush: [] };
+  let missed = 0;
+  for (const { at, adjustmentId, markedAt = at } of received) {
     const adjustment = w.org.adjustments.get(adjustmentId);
     const product = productOf.get(adjustment!.line_items[0]!.item_id)!;
     const write = sent.find((s) => s.at >= at && s.products.has(product));
@@ -227,21 +245,13 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
       continue;
     }
     latencies.push(write.at - at);
-    const event = received.find((r) => r.adjustmentId === adjustmentId)!;
-    const job = event.receiptId ? eventJobs.get(event.receiptId) : undefined;
-    const flush = flushJobs.filter((f) => f.start <= write.at).at(-1);
-    if (job) {
-      stages.queuedForEventJob!.push(job.start - at);
-      if (job.end) stages.inEventJob!.push(job.end - job.start);
-    }
-    // Marked by its job, or else where it was received (the intake marks it before answering).
-    const markedAt = job ? job.end : (event.markedAt ?? at);
-    if (flush && markedAt !== undefined) {
-      const windowEnd = Math.max(flush.start, flush.claimedAt + stockRealtime.baseWindowMs);
-      stages.markedToFlushJob!.push(flush.start - markedAt);
-      stages.flushJobToWindowEnd!.push(windowEnd - flush.start);
-      stages.flushToWrite!.push(write.at - windowEnd);
-    }
+    // The flush that wrote it took the last claim taken before the write (one writer per store).
+    const claim = claims.filter((c) => c.takenAt !== undefined && c.takenAt <= write.at).at(-1);
+    if (!claim) continue;
+    const windowEnd = Math.max(claim.dueAt, markedAt);
+    stages.windowLeft!.push(windowEnd - markedAt);
+    stages.windowEndToFlush!.push(claim.takenAt! - windowEnd);
+    stages.flush!.push(write.at - claim.takenAt!);
   }
   latencies.sort((a, b) => a - b);
   // Per stage, p50 / p95 in ms (each over the events it applies to; stages of one event add up to its latency).
@@ -312,22 +322,14 @@ export async function benchStock(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bczoho-bench-stock-'));
   const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: 'warn' }), dbName: 'benchstock' });
   const plainUri = process.env.MONGODB_URI ?? db!.uri;
-  // BENCH_PROFILE=1: every database command's time, by collection and command, printed after each real-time path.
-  const uri = process.env.BENCH_PROFILE ? `${plainUri}${plainUri.includes('?') ? '&' : '?'}monitorCommands=true` : plainUri;
+  // Commands are monitored: the stock flush claims (when each was made, due and taken) and, with
+  // BENCH_PROFILE=1, every command's time by collection, printed after each real-time path.
+  const uri = `${plainUri}${plainUri.includes('?') ? '&' : '?'}monitorCommands=true`;
   await connectMongoose(uri);
   try {
     await mongoose.connection.dropDatabase();
     await connectMongoose(uri);
-    if (process.env.BENCH_PROFILE) {
-      const started = new Map<number, { key: string }>();
-      mongoose.connection.getClient().on('commandStarted', (e) => started.set(e.requestId, { key: `${e.commandName} ${String((e.command as Record<string, unknown>)[e.commandName])}` }));
-      mongoose.connection.getClient().on('commandSucceeded', (e) => {
-        const key = started.get(e.requestId)?.key ?? e.commandName;
-        started.delete(e.requestId);
-        const total = databaseTime.get(key) ?? { count: 0, ms: 0 };
-        databaseTime.set(key, { count: total.count + 1, ms: total.ms + e.duration });
-      });
-    }
+    watchCommands();
     const realtime = [];
     for (const path of (process.env.BENCH_PATHS ?? 'direct,intake').split(',').filter(Boolean) as ('direct' | 'intake')[]) {
       const events = Number(process.env.BENCH_EVENTS ?? 1000);

@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StockDirty, SyncRun, stockDirtyId } from '../../server/db/models/index.js';
+import { StockDirty, StockFlush, SyncRun, stockDirtyId } from '../../server/db/models/index.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import { requestRun } from '../../server/sync/runs.js';
+import { ensureFlush } from '../../server/sync/stock/coalesce.js';
 import { flushStock } from '../../server/sync/stock/flush.js';
 import { stockWriterOptions, takeStockWriter } from '../../server/sync/stock/writer.js';
 import { adjustInZoho, bcLevel, startStockWorld, syncNow, updateStockSettings, zohoItem, type StockWorld } from './stock.helpers.js';
@@ -54,6 +55,27 @@ describe('one writer per store', () => {
     expect((await flushStock(w.ctx, STORE))?.written).toBe(1);
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(before - 3);
     expect((await request(w.h.app).get('/api/stock/status').set({ authorization: `Bearer ${w.session}` })).body.writer).toBeNull();
+  });
+
+  it('a flush whose window closes while another flush writes waits for it, its claim kept for the events meanwhile, instead of coming back after the failure delay', async () => {
+    const lid = zohoItem(w.org, 'ZI-MUG-01');
+    const before = bcLevel(w.store, { sku: 'ZI-MUG-01' });
+    const quiet = { ...w.ctx, jobs: { ...w.ctx.jobs, enqueue: async () => {} } };
+    await StockFlush.deleteMany({ _id: STORE }); // the later flush the first test's left for its records
+    adjustInZoho(w, lid.item_id, -2);
+    await markItem(lid.item_id);
+    expect(await ensureFlush(quiet, STORE, { delayMs: 0 })).toBe(true);
+    const claim = (await StockFlush.findById(STORE).lean())!;
+    const other = (await takeStockWriter(STORE, 'flush'))!;
+    const flushing = flushStock(quiet, STORE, claim);
+    await sleep(600);
+    // Still the same claim: an event now joins this flush rather than claiming one 30 s away.
+    expect((await StockFlush.findById(STORE).lean())?.claimedAt).toEqual(claim.claimedAt);
+    expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(before);
+    await other.release();
+    expect((await flushing)?.written).toBe(1);
+    expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(before - 2);
+    expect(await StockFlush.countDocuments({ _id: STORE })).toBe(0);
   });
 
   it('the scheduled run does not overwrite a level a flush wrote after the run had read Zoho', async () => {

@@ -39,21 +39,42 @@ type Claim = { claimedAt: Date; windowMs?: number };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The `stock.flush` job: waits out the window of its claim, then flushes. */
+/**
+ * The `stock.flush` job: waits out the window of its claim, then flushes. While events keep
+ * coming (a claim made during its flush), it flushes the store's next claim too once that
+ * window closes, for up to `chainMs`: the next claim's own job, queued by a web process, would be
+ * found only at a worker's next poll (up to 2 s). That job then finds its claim taken.
+ */
 export async function runStockFlushJob(ctx: AppContext, data: StockFlushJobData, touch: () => Promise<void> = async () => {}): Promise<FlushReport | undefined> {
-  const claim = await StockFlush.findById(data.storeHash).lean();
+  let claim: ClaimDoc | null = await StockFlush.findById(data.storeHash).lean();
   if (!claim || claim.claimedAt.getTime() !== Date.parse(data.claimedAt)) return undefined;
-  for (let wait = claim.dueAt.getTime() - Date.now(); wait > 0; wait = claim.dueAt.getTime() - Date.now()) {
-    await sleep(Math.min(wait, 10_000));
-    if (wait > 10_000) await touch();
+  const chainEnds = Date.now() + stockRealtime.chainMs;
+  let report: FlushReport | undefined;
+  for (; claim; claim = Date.now() < chainEnds ? await nextClaim(data.storeHash) : null) {
+    for (let wait = claim.dueAt.getTime() - Date.now(); wait > 0; wait = claim.dueAt.getTime() - Date.now()) {
+      await sleep(Math.min(wait, 10_000));
+      if (wait > 10_000) await touch();
+    }
+    try {
+      report = (await flushStock(ctx, data.storeHash, claim)) ?? report;
+    } catch (error) {
+      // Already taken care of: the records were marked again and a later flush claimed (a failed
+      // Agenda job would only stay behind in the jobs collection, which every query reads).
+      ctx.logger.warn({ err: error, storeHash: data.storeHash }, 'stock flush failed; it will be tried again');
+      return undefined;
+    }
   }
-  try {
-    return await flushStock(ctx, data.storeHash, claim);
-  } catch (error) {
-    // Already taken care of: the records were marked again and a later flush claimed (a failed
-    // Agenda job would only stay behind in the jobs collection, which every query reads).
-    ctx.logger.warn({ err: error, storeHash: data.storeHash }, 'stock flush failed; it will be tried again');
-    return undefined;
+  return report;
+}
+
+type ClaimDoc = Claim & { dueAt: Date; windowMs: number };
+
+/** The store's next claim, made within one base window (a burst goes on); none past that, or one whose window is the sweep's to wait. */
+async function nextClaim(storeHash: string): Promise<ClaimDoc | null> {
+  for (const until = Date.now() + stockRealtime.baseWindowMs; ; await sleep(stockRealtime.lookEveryMs)) {
+    const claim = await StockFlush.findById(storeHash).lean();
+    if (claim) return claim.windowMs > stockRealtime.maxInJobWaitMs ? null : claim;
+    if (Date.now() >= until) return null;
   }
 }
 
@@ -64,7 +85,8 @@ export async function sweepStockFlushes(ctx: AppContext, now = new Date()): Prom
     const grace = claim.windowMs > stockRealtime.maxInJobWaitMs ? 0 : stockRealtime.sweepGraceMs;
     if (claim.dueAt.getTime() + grace > now.getTime()) continue;
     try {
-      if (await flushStock(ctx, claim._id, claim)) flushed++;
+      // The sweep does not wait for a busy writer: the claim comes back later.
+      if (await flushStock(ctx, claim._id, claim, { waitForWriterMs: 0 })) flushed++;
     } catch (error) {
       ctx.logger.warn({ err: error, storeHash: claim._id }, 'stock flush failed');
     }
@@ -73,27 +95,39 @@ export async function sweepStockFlushes(ctx: AppContext, now = new Date()): Prom
 }
 
 /**
- * Takes the claim (deleting it: only one taker wins), then the marked records (deleted before
- * anything is read, so an event marked meanwhile is either read now or claims the next flush),
- * and processes them. On failure the records are marked again and a later flush claimed.
+ * Takes the store's writer lease, then the claim (deleting it: only one taker wins), then the
+ * marked records (deleted before anything is read, so an event marked meanwhile is either read
+ * now or claims the next flush), and processes them. On failure the records are marked again and
+ * a later flush claimed.
  */
-export async function flushStock(ctx: AppContext, storeHash: string, claim?: Claim): Promise<FlushReport | undefined> {
-  if (claim) {
-    const taken = await StockFlush.deleteOne({ _id: storeHash, claimedAt: claim.claimedAt });
-    if (taken.deletedCount !== 1) return undefined;
-  }
+export async function flushStock(ctx: AppContext, storeHash: string, claim?: Claim, options: { waitForWriterMs?: number } = {}): Promise<FlushReport | undefined> {
   const settings = await getSettings(storeHash);
-  // One writer per store: while another flush or the scheduled run writes, this one comes back later
-  // (its records stay marked, nothing is read).
-  const writer = await takeStockWriter(storeHash, settings.stock.method === 'twoway' ? 'twoway' : 'flush');
+  // One writer per store. A flush that finds another writing (the flush before it, still at work
+  // when this window closed) waits for it, its claim still in place so that the events meanwhile
+  // join it; a writer held longer than a job should wait (the scheduled run), or a flush without
+  // a claim, leaves it for later: its records stay marked, nothing is read. Coming back after the
+  // failure delay (30 s) instead held every event of a busy store that long.
+  const kind = settings.stock.method === 'twoway' ? 'twoway' : 'flush';
+  const claimed = claim && { _id: storeHash, claimedAt: claim.claimedAt };
+  const writer = await takeStockWriterWithin(storeHash, kind, claimed ? (options.waitForWriterMs ?? stockRealtime.maxInJobWaitMs) : 0, async () => Boolean(claimed && (await StockFlush.exists(claimed))));
   if (!writer) {
+    if (claimed && (await StockFlush.deleteOne(claimed)).deletedCount !== 1) return undefined;
     await ensureFlush(ctx, storeHash, { delayMs: stockRealtime.retryDelayMs }).catch(() => undefined);
     return undefined;
   }
   try {
+    if (claimed && (await StockFlush.deleteOne(claimed)).deletedCount !== 1) return undefined;
     return await flushHoldingWriter(ctx, storeHash, settings, writer);
   } finally {
     await writer.release().catch(() => undefined);
+  }
+}
+
+/** The writer lease, looked for every `lookEveryMs` for up to `waitMs` while still wanted; undefined if another writer kept it. */
+async function takeStockWriterWithin(storeHash: string, kind: 'flush' | 'twoway', waitMs: number, wanted: () => Promise<boolean>): Promise<Lease | undefined> {
+  for (const until = Date.now() + waitMs; ; await sleep(stockRealtime.lookEveryMs)) {
+    const writer = await takeStockWriter(storeHash, kind);
+    if (writer || Date.now() >= until || !(await wanted())) return writer;
   }
 }
 

@@ -13,6 +13,14 @@ export interface StockRealtimeOptions {
   sweepGraceMs: number;
   /** After a failed flush, its records are looked at again this much later. */
   retryDelayMs: number;
+  /**
+   * A flush job goes on to flush its store's next claims (a burst's, made while it flushed) for
+   * up to this long, instead of leaving each to its own job, which a worker finds only at its next
+   * poll when a web process queued it (up to 2 s); then it leaves the slot to other stores.
+   */
+  chainMs: number;
+  /** How often a flush job looks for its store's next claim, and for the writer another flush holds. */
+  lookEveryMs: number;
   /** Item ids per `GET /itemdetails` (Zoho documents no maximum; 100 ids keep the URL short). */
   itemDetailsBatch: number;
   /** No Zoho webhook for this long while the scheduled run finds changes: the panel warns. */
@@ -38,6 +46,8 @@ export const DEFAULT_STOCK_REALTIME: StockRealtimeOptions = {
   maxInJobWaitMs: 30_000,
   sweepGraceMs: 30_000,
   retryDelayMs: envMs('STOCK_RETRY_DELAY_MS', 30_000),
+  chainMs: 60_000,
+  lookEveryMs: 200,
   itemDetailsBatch: 100,
   silentAfterMs: 24 * 60 * 60_000,
   now: () => new Date(),
