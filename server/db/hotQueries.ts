@@ -1,6 +1,6 @@
 import type { Schema } from 'mongoose';
 import type { Flow, RunStatus } from '../sync/flows.js';
-import { AlertEmail, OrderSync, RunRecord, Schedule, StockFlush, StockOrderLines, Store, StoreSettings, SyncRun, WebhookReceipt, type OrderSyncStatus } from './models/index.js';
+import { AlertEmail, OrderSync, RunRecord, Schedule, StockFlush, StockOrderLines, StockOrderMove, Store, StoreSettings, SyncRun, WebhookReceipt, type OrderSyncStatus } from './models/index.js';
 
 /**
  * The queries that run per tick, per sweep or per panel page, in one place: the code builds its
@@ -136,6 +136,26 @@ export const storeOrderLines = hotQuery({
   examples: [{ args: ['store'] }],
 });
 
+/** Stock (two-way ledger): the store's orders that hold units Zoho has not moved yet (every flush, for the pending units). */
+export const heldOrderMoves = hotQuery({
+  name: 'stock: held orders not in Zoho (ledger)',
+  model: StockOrderMove,
+  filter: (storeHash: string) => ({ storeHash, holds: true as const, inZoho: { $ne: true } }),
+  examples: [{ args: ['store'] }],
+});
+
+/** Pruning: ledger rows of orders settled long ago (server/sync/prune.ts says why they no longer matter). */
+export const settledOrderMoves = hotQuery({
+  name: 'prune: settled stock order moves',
+  model: StockOrderMove,
+  filter: (before: Date) => ({ modifiedAt: { $lt: before }, $or: [{ holds: false }, { inZoho: true }] }),
+  residual: {
+    holds: 'an order unchanged for months has nearly always given its units back or been invoiced: the date range reads few others',
+    inZoho: 'as for holds',
+  },
+  examples: [{ args: [at] }],
+});
+
 /** Alerts: orders edited in BigCommerce after they were invoiced, latest first. */
 export const editedOrders = hotQuery({
   name: 'alerts: edited orders',
@@ -265,6 +285,8 @@ export const HOT_QUERIES: HotQuery<never[]>[] = [
   stuckReceipts,
   ordersNotInZoho,
   storeOrderLines,
+  heldOrderMoves,
+  settledOrderMoves,
   editedOrders,
   latestReceipt,
   unreadableReceipts,

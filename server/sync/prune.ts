@@ -1,12 +1,25 @@
 import type { AppContext } from '../context.js';
-import { ContactClaim, OrderSync, RunRecord, Store, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
+import { ContactClaim, OrderSync, RunRecord, StockOrderMove, Store, StoreSettings, SyncRun, WebhookReceipt } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { defaultSettings } from '../settings/schema.js';
-import { expiredRuns, expiredStoreRuns, oldReceipts, recordsOfRuns, storesKeepingOtherHistory, uninstalledStores } from '../db/hotQueries.js';
+import { expiredRuns, expiredStoreRuns, oldReceipts, recordsOfRuns, settledOrderMoves, storesKeepingOtherHistory, uninstalledStores } from '../db/hotQueries.js';
 
 /** Each delete holds its collection on the embedded database: prune in small chunks. */
 const CHUNK = 300;
 const RECEIPT_DAYS = 30;
+/**
+ * Two-way stock's ledger rows (StockOrderMove) of orders settled this long ago. A row does two
+ * things: while its order holds units Zoho has not moved (not invoiced yet) it counts them as
+ * pending, and it remembers whether the order held stock when last read, so that a later change
+ * (a cancellation, a reinstatement) is told apart from the first sight of an order. So a row that
+ * still counts pending units is never pruned, however old. One that holds nothing or whose units
+ * Zoho has moved matters only if its order changes status again; BigCommerce lets a merchant do
+ * that at any time, so "never" cannot be proven, but an order untouched for 90 days is past the
+ * return and cancellation windows stores offer, and every level the app wrote since already
+ * counts its movement. Should one still change, the ledger sees it as a new order: at worst one
+ * correction for its units reaches Zoho, with its reason, in Activity.
+ */
+const ORDER_MOVE_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 async function deleteInChunks(ids: string[], remove: (chunk: string[]) => Promise<unknown>): Promise<void> {
@@ -15,10 +28,11 @@ async function deleteInChunks(ids: string[], remove: (chunk: string[]) => Promis
 
 /**
  * The daily `maintenance.prune` job: runs (and their per-record outcomes) older than each store's
- * `history.keepRunsDays`, and webhook receipts older than 30 days. No TTL indexes (FerretDB 1.24
+ * `history.keepRunsDays`, webhook receipts older than 30 days, and stock ledger rows of orders
+ * settled 90 days ago (ORDER_MOVE_DAYS says why they no longer matter). No TTL indexes (FerretDB 1.24
  * has none), so this is how history stays bounded.
  */
-export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{ runs: number; receipts: number }> {
+export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{ runs: number; receipts: number; orderMoves: number }> {
   // Only what is due is read: the few stores that keep history for other than the default time,
   // the runs older than the default, and each shorter-keeping store's own older runs.
   const fallback = defaultSettings().history.keepRunsDays;
@@ -43,8 +57,10 @@ export async function pruneHistory(ctx: AppContext, now = new Date()): Promise<{
   });
   const receipts = (await WebhookReceipt.find(oldReceipts.filter(new Date(now.getTime() - RECEIPT_DAYS * DAY_MS)), { _id: 1 }).lean()).map((r) => r._id);
   await deleteInChunks(receipts, (chunk) => WebhookReceipt.deleteMany({ _id: { $in: chunk } }));
-  ctx.logger.info({ runs: expired.length, receipts: receipts.length }, 'history pruned');
-  return { runs: expired.length, receipts: receipts.length };
+  const orderMoves = (await StockOrderMove.find(settledOrderMoves.filter(new Date(now.getTime() - ORDER_MOVE_DAYS * DAY_MS)), { _id: 1 }).lean()).map((m) => m._id);
+  await deleteInChunks(orderMoves, (chunk) => StockOrderMove.deleteMany({ _id: { $in: chunk } }));
+  ctx.logger.info({ runs: expired.length, receipts: receipts.length, orderMoves: orderMoves.length }, 'history pruned');
+  return { runs: expired.length, receipts: receipts.length, orderMoves: orderMoves.length };
 }
 
 /**

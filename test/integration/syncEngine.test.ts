@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunLock, RunRecord, Schedule, SyncRun, ZohoConnection, runLockId } from '../../server/db/models/index.js';
+import { RunLock, RunRecord, Schedule, StockOrderMove, SyncRun, ZohoConnection, runLockId, stockOrderMoveId } from '../../server/db/models/index.js';
 import { executeRun } from '../../server/sync/executeRun.js';
 import { pruneHistory } from '../../server/sync/prune.js';
 import { registerFlow } from '../../server/sync/registry.js';
@@ -203,6 +203,22 @@ describe('pruning', () => {
     expect(pruned.runs).toBe(3);
     const left = (await SyncRun.find({ storeHash: { $in: ['pruneshort', 'prunelong'] } }, { _id: 1 }).lean()).map((r) => r._id).sort();
     expect(left).toEqual(['long-old', 'short-running', 'short-young']);
+  });
+});
+
+describe('pruning the stock ledger', () => {
+  it('drops ledger rows of orders settled 90 days ago, and keeps any that still count pending units, however old', async () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const move = (orderId: number, holds: boolean, modifiedAt: Date, inZoho?: boolean) =>
+      StockOrderMove.create({ _id: stockOrderMoveId('pruneledger', orderId), storeHash: 'pruneledger', orderId, lines: [{ productId: 1, quantity: 2 }], holds, statusId: holds ? 11 : 5, modifiedAt, seenAt: modifiedAt, ...(inZoho ? { inZoho } : {}) });
+    await move(1, true, daysAgo(120), true); // invoiced long ago
+    await move(2, false, daysAgo(120)); // cancelled long ago
+    await move(3, true, daysAgo(120)); // still not in Zoho: its units are pending
+    await move(4, true, daysAgo(10), true); // invoiced recently: may still be cancelled
+    await move(5, false, daysAgo(10)); // cancelled recently: may still be reinstated
+    const pruned = await pruneHistory(h.ctx);
+    expect(pruned.orderMoves).toBe(2);
+    expect((await StockOrderMove.find({ storeHash: 'pruneledger' }, { orderId: 1 }).lean()).map((m) => m.orderId).sort()).toEqual([3, 4, 5]);
   });
 });
 

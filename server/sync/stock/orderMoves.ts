@@ -2,6 +2,7 @@ import type { BigCommerceClient } from '../../bigcommerce/client.js';
 import { getOrderProducts, paginateOrders } from '../../bigcommerce/orders.js';
 import { StockLevel, StockOrderMove, StockState, stockLevelId, stockOrderMoveId, type StockOrderMoveDoc } from '../../db/models/index.js';
 import { DEFAULT_LOCATION_ID } from '../../bigcommerce/batches.js';
+import { heldOrderMoves } from '../../db/hotQueries.js';
 import type { Priority } from '../priority.js';
 import { bigcommerceLocations, type LocationMapping } from './quantities.js';
 import { lineRefs } from './pendingOrders.js';
@@ -124,7 +125,7 @@ async function applyToLedger(storeHash: string, locationId: number, moved: Map<s
 
 /** Orders the ledger saw take stock that Zoho was not yet found to have moved (the pending units pick from these). */
 export async function heldOrdersNotInZoho(storeHash: string): Promise<StockOrderMoveDoc[]> {
-  return (await StockOrderMove.find({ storeHash, holds: true, inZoho: { $ne: true } }).lean()) as StockOrderMoveDoc[];
+  return (await StockOrderMove.find(heldOrderMoves.filter(storeHash)).lean()) as StockOrderMoveDoc[];
 }
 
 /** Zoho moved these orders' stock (or never will): they stop being looked at for pending units. */
