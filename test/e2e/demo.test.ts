@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderSync, Store, orderSyncId } from '../../server/db/models/index.js';
+import { OrderSync, Store, SyncRun, orderSyncId } from '../../server/db/models/index.js';
+import { takeStockWriter } from '../../server/sync/stock/writer.js';
 import { startDemo, type RunningDemo } from '../../sandbox/demo.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
 import { ZOHO_DEMO } from '../../sandbox/zoho/seed.js';
@@ -213,6 +214,31 @@ describe.skipIf(!browserAvailable())('demo in a browser', () => {
     await frame.getByTestId('save-settings').click();
     await expect.poll(() => settings.textContent()).toContain('Settings saved');
     await shot(page, 'settings');
+    await page.close();
+  });
+
+  it('shows who writes the stock while a stock run waits for its turn to write', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(demo.controlPanelUrl);
+    const frame = page.frameLocator('#app-frame');
+    // Run alone, the test finds the setup guide first: skipped, as a merchant may.
+    await Promise.race([frame.getByTestId('flows-panel').waitFor({ timeout: 20_000 }), frame.getByTestId('onboarding').waitFor({ timeout: 20_000 })]);
+    if (await frame.getByTestId('onboarding').count()) await frame.getByTestId('onboarding-skip').click();
+    await frame.getByTestId('stock-status').waitFor({ timeout: 20_000 });
+
+    // A real-time update holds the store's stock writer; the stock run reads Zoho, then waits for it.
+    const storeHash = demo.bigcommerce.state.defaultStore.hash;
+    const flush = (await takeStockWriter(storeHash, 'flush'))!;
+    try {
+      await frame.getByTestId('sync-stock').click();
+      await expect.poll(() => frame.getByTestId('stock-run-waits').textContent({ timeout: 15_000 }), { timeout: 30_000 }).toMatch(/The stock run has read Zoho and waits to write: a real-time update from Zoho has been writing the store's stock since/);
+      await shot(page, 'stock-run-waits');
+    } finally {
+      await flush.release();
+    }
+    // Its turn came: the run writes and ends, and the notice goes.
+    await expect.poll(() => frame.getByTestId('stock-run-waits').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await SyncRun.findOne({ storeHash, flow: 'stock', trigger: 'manual' }).sort({ queuedAt: -1 }).lean())?.status, { timeout: 30_000 }).toBe('succeeded');
     await page.close();
   });
 
