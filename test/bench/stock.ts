@@ -153,7 +153,9 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   const w = await world(hash, items);
   await syncStock(w.ctx, hash);
   const settings = defaultSettings();
-  await saveSettings(hash, { ...settings, stock: { ...settings.stock, method: 'oneway' } });
+  // BENCH_STOCK_METHOD=twoway: each flush also reads BigCommerce's orders onto the ledger (orderMoves.ts).
+  const method = process.env.BENCH_STOCK_METHOD === 'twoway' ? 'twoway' : 'oneway';
+  await saveSettings(hash, { ...settings, stock: { ...settings.stock, method } });
 
   // A web process and a worker, as with ROLE=web and ROLE=worker: the web process queues jobs that
   // the worker finds at its next poll (2 s), while the worker hears at once of the jobs it queues
@@ -268,6 +270,7 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   await w.close();
   return {
     path,
+    method,
     events,
     items,
     perSecond,
