@@ -95,7 +95,8 @@ async function withCorrectionsFirst(input: FromZohoInput, zoho: ZohoClient, plan
     if (op.kind === 'set' && op.previous !== undefined) refs.set(`${op.target.kind}:${op.target.id}`, { kind: op.target.kind, id: op.target.id });
   }
   if (refs.size === 0) return plan;
-  const corrected = await pushBigCommerceChanges({ storeHash: input.storeHash, refs: [...refs.values()], settings: input.settings, zoho, bc: input.bc, reporter: input.reporter });
+  // writeFromZoho read the orders just before it planned.
+  const corrected = await pushBigCommerceChanges({ storeHash: input.storeHash, refs: [...refs.values()], settings: input.settings, zoho, bc: input.bc, reporter: input.reporter, ordersCaughtUp: true });
   if (corrected.size === 0) return plan;
   const fresh = await withLocations(zoho, await readZohoItemDetails(zoho, [...corrected], input.priority), input.settings.locations, input.priority);
   input.reporter.addApiCalls('zoho', fresh.calls);

@@ -42,6 +42,12 @@ export interface TwoWayInput {
   bc: BigCommerceClient;
   reporter: RunReporter;
   now?: Date;
+  /**
+   * The caller read BigCommerce's orders onto the ledger a moment ago (a flush from Zoho's events
+   * does, before it plans): the read before the levels is skipped (one BigCommerce call a flush);
+   * the read after them still catches an order placed in between.
+   */
+  ordersCaughtUp?: boolean;
 }
 
 export interface ZohoAdjustmentLine {
@@ -119,8 +125,8 @@ export function withoutEchoes(refs: BcRef[], itemByRef: Map<string, string>, big
  * were read is on the ledger after the second read, and its items' levels are read once more
  * (a few times at most), so a level and the ledger it is judged by always saw the same orders.
  */
-async function readLevelsBetweenOrderReads(bc: BigCommerceClient, storeHash: string, refs: BcRef[], locationId: number): Promise<Map<string, Map<number, number>>> {
-  await catchUpOrderMoves(bc, storeHash, locationId, Priority.realtime);
+async function readLevelsBetweenOrderReads(bc: BigCommerceClient, storeHash: string, refs: BcRef[], locationId: number, caughtUp = false): Promise<Map<string, Map<number, number>>> {
+  if (!caughtUp) await catchUpOrderMoves(bc, storeHash, locationId, Priority.realtime);
   const levels = await readBigCommerceLevels(bc, refs, Priority.realtime);
   for (let attempt = 0; attempt < 3; attempt++) {
     const { moved } = await catchUpOrderMoves(bc, storeHash, locationId, Priority.realtime);
@@ -147,7 +153,7 @@ export async function pushBigCommerceChanges(input: TwoWayInput): Promise<Set<st
   // The levels are remembered as of their read: an order placed after it (while Zoho is read and
   // adjusted, which takes seconds) is a movement on the new ledger, not part of the correction.
   const readAt = new Date();
-  const bigcommerce = await readLevelsBetweenOrderReads(bc, storeHash, refs, orderLocation(settings.locations));
+  const bigcommerce = await readLevelsBetweenOrderReads(bc, storeHash, refs, orderLocation(settings.locations), input.ordersCaughtUp);
   const itemIds = [...new Set(refs.map((r) => itemByRef.get(refKey(r))!))];
   const known = await loadKnownLevels(storeHash, itemIds);
   const changed = withoutEchoes(refs, itemByRef, bigcommerce, known, bigcommerceLocations(settings.locations));
