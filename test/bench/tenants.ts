@@ -272,17 +272,21 @@ export async function benchTenants(): Promise<void> {
     };
     if (await waitInvoices(warmUp, 5 * 60_000)) throw new Error('setup: warm-up orders not invoiced');
 
-    /** Receipt (the web process's receivedAt) → invoice, for the orders given. */
-    const orderLatencies = async (orders: { t: Tenant; id: number }[]) => {
+    /**
+     * Receipt (the web process's receivedAt) → invoice, for the orders given. An order not invoiced
+     * by `until` counts as waiting until then (a lower bound: leaving it out would make a backlog
+     * look fast), and one with no receipt yet from when it was placed.
+     */
+    const orderLatencies = async (orders: { t: Tenant; id: number; placedAt: number }[], until = Date.now()) => {
       const receipts = await WebhookReceipt.find({ source: 'bigcommerce', topic: 'store/order/created', storeHash: { $in: [...new Set(orders.map((o) => o.t.hash))] } }, { storeHash: 1, resourceId: 1, receivedAt: 1 }).lean();
       const receivedAt = new Map(receipts.map((r) => [`${r.storeHash}:${r.resourceId}`, r.receivedAt.getTime()]));
       const ms: number[] = [];
       let missing = 0;
       for (const o of orders) {
-        const from = receivedAt.get(`${o.t.hash}:${o.id}`);
+        const from = receivedAt.get(`${o.t.hash}:${o.id}`) ?? o.placedAt;
         const to = invoiced(o);
-        if (from === undefined || to === undefined) missing++;
-        else ms.push(to - from);
+        if (to === undefined) missing++;
+        ms.push((to ?? until) - from);
       }
       return { ms, missing };
     };
@@ -399,12 +403,12 @@ export async function benchTenants(): Promise<void> {
     }
     await watching;
     for (const timer of timers) clearTimeout(timer);
-    const unfinishedProbes = await waitInvoices(probeOrders, 2 * 60_000);
+    await waitInvoices(probeOrders, 2 * 60_000);
     const loadEnded = Date.now();
     await sleep(6_000); // the processes' last STATS lines
 
     // --- Figures.
-    const probe = await orderLatencies(probeOrders);
+    const probe = await orderLatencies(probeOrders, loadEnded);
     const stockLatencies: number[] = [];
     let stockMissed = 0;
     const adjReceipts = await WebhookReceipt.find({ source: 'zoho', topic: 'inventory_adjustment', storeHash: { $in: probes.map((t) => t.hash) } }, { storeHash: 1, resourceId: 1, receivedAt: 1 }).lean();
@@ -417,7 +421,11 @@ export async function benchTenants(): Promise<void> {
       const product = productIds.get(t.hash)!.get(sku ?? '');
       const write = at === undefined || product === undefined ? undefined : stockWrites.find((w) => w.hash === t.hash && w.at >= at && w.products.has(product));
       if (write) stockLatencies.push(write.at - at!);
-      else stockMissed++;
+      else {
+        // Not written by the end: waiting until then at least (from the receipt, or from the event when none was recorded).
+        stockMissed++;
+        if (at !== undefined) stockLatencies.push(loadEnded - at);
+      }
     }
     const delays: number[] = [];
     let notStarted = 0;
@@ -443,7 +451,7 @@ export async function benchTenants(): Promise<void> {
       database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB',
       groups: sizes,
       singleStore: { orders: single.ms.length, p50: quantile(single.ms, 0.5), p95: quantile(single.ms, 0.95) },
-      probeOrders: { orders: probeOrders.length, measured: probe.ms.length, missing: probe.missing, notInvoiced: unfinishedProbes, p50: quantile(probe.ms, 0.5), p95: quantile(probe.ms, 0.95), max: quantile(probe.ms, 1) },
+      probeOrders: { orders: probeOrders.length, notInvoiced: probe.missing, p50: quantile(probe.ms, 0.5), p95: quantile(probe.ms, 0.95), max: quantile(probe.ms, 1) },
       steadyOrders,
       stock: { events: stockEvents.length, measured: stockLatencies.length, missed: stockMissed, p50: quantile(stockLatencies, 0.5), p95: quantile(stockLatencies, 0.95) },
       scheduledRuns: { runs: delays.length, notStarted, p50: quantile(delays, 0.5), p95: quantile(delays, 0.95), max: quantile(delays, 1) },
@@ -464,9 +472,9 @@ export async function benchTenants(): Promise<void> {
     writeFileSync('bench-tenants.json', JSON.stringify(figures, null, 2));
     const f = figures;
     console.log(`\n${TENANTS} stores, ${MINUTES} min of load, ${f.database}; both simulators at real limits, 100 ms per call`);
-    console.log(`probe orders (${f.probeOrders.measured} of ${f.probeOrders.orders}): webhook → invoice p50 ${fx(f.probeOrders.p50)} ms, p95 ${fx(f.probeOrders.p95)} ms, max ${fx(f.probeOrders.max)} ms (single store alone: p50 ${fx(f.singleStore.p50)} ms, p95 ${fx(f.singleStore.p95)} ms)`);
+    console.log(`probe orders (${f.probeOrders.orders}, ${f.probeOrders.notInvoiced} not invoiced 2 min after the window: counted as waiting until then): webhook → invoice p50 ${fx(f.probeOrders.p50)} ms, p95 ${fx(f.probeOrders.p95)} ms, max ${fx(f.probeOrders.max)} ms (single store alone: p50 ${fx(f.singleStore.p50)} ms, p95 ${fx(f.singleStore.p95)} ms)`);
     console.log(`steady orders placed: ${steadyOrders}`);
-    console.log(`stock event → BigCommerce (${f.stock.measured} of ${f.stock.events}): p50 ${fx(f.stock.p50)} ms, p95 ${fx(f.stock.p95)} ms (target < 2,000 ms)`);
+    console.log(`stock event → BigCommerce (${f.stock.events} events, ${f.stock.missed} not written by the end: counted as waiting until then): p50 ${fx(f.stock.p50)} ms, p95 ${fx(f.stock.p95)} ms (target < 2,000 ms)`);
     console.log(`scheduled runs' start delay after nextRunAt (${f.scheduledRuns.runs} runs, ${f.scheduledRuns.notStarted} not started): p50 ${fx(f.scheduledRuns.p50 / 1000, 1)} s, p95 ${fx(f.scheduledRuns.p95 / 1000, 1)} s, max ${fx(f.scheduledRuns.max / 1000, 1)} s (target < 30 s)`);
     console.log(`scheduler tick (${f.tick.ticks} ticks): p50 ${fx(f.tick.p50)} ms, p95 ${fx(f.tick.p95)} ms, max ${fx(f.tick.max)} ms`);
     console.log(`onboarding first syncs (${ONBOARDING_ITEMS} items): ${f.onboarding.map((o) => `${o.status}${o.seconds ? ` ${o.seconds.toFixed(0)} s` : ''}`).join(', ')}`);
