@@ -1,14 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { createApp } from '../../server/app.js';
 import { ensureWebhooks } from '../../server/bigcommerce/webhooks.js';
 import type { AppContext } from '../../server/context.js';
-import { connectMongoose } from '../../server/db/connection.js';
-import { startEmbeddedDatabase } from '../../server/db/embedded.js';
 import { OrderSync, WebhookReceipt, ZohoConnection } from '../../server/db/models/index.js';
 import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
 import { saveSettings } from '../../server/settings/service.js';
@@ -18,6 +13,8 @@ import { createItem } from '../../sandbox/zoho/api/items.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { WorkerProcesses } from '../support/workerProcesses.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
+import { seededRandom } from '../../sandbox/common/random.js';
+import { withBenchDatabase } from './benchDatabase.js';
 import { startBenchSimulators } from './simulators.js';
 
 /**
@@ -80,18 +77,6 @@ export interface ChaosResult {
   /** What the checks found, one line each (empty when all is well). */
   problems: string[];
   summary: string;
-}
-
-/** mulberry32: a small seeded PRNG, so a seed replays the same decisions. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -378,20 +363,14 @@ export async function benchChaos(): Promise<void> {
   const orders = Number(process.env.CHAOS_ORDERS ?? 100);
   const seed = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
   console.log(`seed ${seed} (CHAOS_SEED=${seed} replays it)`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bczoho-chaos-'));
-  const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: process.env.CHAOS_DB_LOG_LEVEL ?? 'warn' }), dbName: 'benchchaos' });
-  const uri = process.env.MONGODB_URI ?? db!.uri;
-  await connectMongoose(uri);
-  await mongoose.connection.dropDatabase();
-  await connectMongoose(uri);
-  try {
-    const result = await runChaos({ orders, seed, dbUri: uri, log: (line) => console.log(line) });
-    for (const problem of result.problems) console.log(`  FAILED (seed ${seed}): ${problem}`);
-    if (result.problems.length) process.exitCode = 1;
-    console.log(result.summary);
-  } finally {
-    await mongoose.disconnect();
-    await db?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  await withBenchDatabase(
+    'chaos',
+    async (uri) => {
+      const result = await runChaos({ orders, seed, dbUri: uri, log: (line) => console.log(line) });
+      for (const problem of result.problems) console.log(`  FAILED (seed ${seed}): ${problem}`);
+      if (result.problems.length) process.exitCode = 1;
+      console.log(result.summary);
+    },
+    { logLevel: process.env.CHAOS_DB_LOG_LEVEL },
+  );
 }

@@ -1,15 +1,10 @@
 import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { ensureWebhooks } from '../../server/bigcommerce/webhooks.js';
 import type { AppContext } from '../../server/context.js';
-import { connectMongoose } from '../../server/db/connection.js';
-import { startEmbeddedDatabase } from '../../server/db/embedded.js';
 import { Link, OrderSync, RunRecord, StockFlush, StockLevel, StockOrderMove, SyncRun, ZohoConnection, linkId } from '../../server/db/models/index.js';
 import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
 import { defaultSettings } from '../../server/settings/schema.js';
@@ -27,7 +22,8 @@ import type { ZohoOrg } from '../../sandbox/zoho/org.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { WorkerProcesses } from '../support/workerProcesses.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
-import { seededRandom } from './chaos.js';
+import { seededRandom } from '../../sandbox/common/random.js';
+import { withBenchDatabase } from './benchDatabase.js';
 import { startBenchSimulators } from './simulators.js';
 
 /**
@@ -432,20 +428,10 @@ export async function benchStockProperty(): Promise<void> {
   const sequences = Number(process.env.STOCK_SEQUENCES ?? 100);
   const seed = process.env.STOCK_SEED ? Number(process.env.STOCK_SEED) : Math.floor(Math.random() * 2 ** 30);
   console.log(`seed ${seed} (STOCK_SEED=${seed} replays it; sequence i uses seed ${seed}+i)`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bczoho-stockprop-'));
-  const db = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, logger: pino({ level: 'warn' }), dbName: 'benchstockprop' });
-  const uri = process.env.MONGODB_URI ?? db!.uri;
-  await connectMongoose(uri);
-  await mongoose.connection.dropDatabase();
-  await connectMongoose(uri);
-  try {
+  await withBenchDatabase('stockprop', async (uri) => {
     const result = await runStockProperty({ sequences, seed, dbUri: uri, log: (line) => console.log(line) });
     for (const problem of result.problems) console.log(`  FAILED (${problem})`);
     if (result.problems.length) process.exitCode = 1;
     console.log(result.summary);
-  } finally {
-    await mongoose.disconnect();
-    await db?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
