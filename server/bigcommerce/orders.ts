@@ -87,7 +87,7 @@ export async function getOrder(client: BigCommerceClient, orderId: number, optio
   }
 }
 
-/** Pages of orders, e.g. `{ min_date_modified, sort: 'date_modified:asc' }` for an incremental read. */
+/** Pages of orders, e.g. `{ min_date_modified, sort: 'date_modified' }` for an incremental read. */
 export function paginateOrders(client: BigCommerceClient, query: Query = {}, options: Options = {}): AsyncGenerator<BcOrder[]> {
   return client.paginateV2<BcOrder>('/orders', { query, priority: options.priority ?? Priority.reconcile });
 }

@@ -219,11 +219,15 @@ describeContract('every flow on the demo data, checked against the OpenAPI files
  *   simulator answers an empty list as BigCommerce does.
  * - items.yml: `GET /items/{id}/image` is "a binary stream" documented without a content, yet
  *   the image's bytes are the answer.
+ * - orders.v2.oas2.yml: an empty order list is documented only as 200, yet v2 answers 204 with
+ *   no body (the simulator does as the platform does; the sandbox contract test says the same);
+ *   two-way stock reads the orders changed since its last look, most often none.
  */
 const EXCUSED: [RegExp, string][] = [
   [/^(POST \S+\/v3\/catalog\/products\/\d+\/images|PUT \S+\/v3\/catalog\/products\/\d+\/images\/\d+) → 200$/, 'response 200 /data: must match exactly one schema in oneOf'],
   [/^GET \/stores\/[^/]+\/v3\/hooks → 200$/, 'response 200 /data: must NOT have fewer than 1 items'],
   [/^GET \/inventory\/v1\/items\/\d+\/image → 200$/, 'response 200: a body was sent where none is documented'],
+  [/^GET \/stores\/[^/]+\/v2\/orders → 204$/, 'response 204: status not documented for getOrders (documented: 200)'],
 ];
 
 function unexcused(violations: AttachedContract['violations']) {

@@ -28,7 +28,8 @@ export async function* ordersModifiedSince(bc: BigCommerceClient, since: Date, l
   let page = 1;
   const given = new Map<number, string>();
   for (;;) {
-    const query = { min_date_modified: from.toISOString(), sort: 'date_modified:asc', limit, page };
+    // The file's sort enum lists bare fields (its `:asc` suffix is only in the prose): ascending is the default.
+    const query = { min_date_modified: from.toISOString(), sort: 'date_modified', limit, page };
     const batch = (await bc.v2<BcOrder[] | undefined>('GET', '/orders', { query, priority: 'reconcile' })) ?? [];
     const fresh = batch.filter((order) => given.get(order.id) !== String(order.date_modified));
     for (const order of fresh) given.set(order.id, String(order.date_modified));

@@ -65,7 +65,7 @@ export async function catchUpOrderMoves(bc: BigCommerceClient, storeHash: string
   let bigcommerceCalls = 0;
 
   const orders: OrderRow[] = [];
-  for await (const page of paginateOrders(bc, { min_date_modified: since.toISOString(), sort: 'date_modified:asc' }, { priority })) {
+  for await (const page of paginateOrders(bc, { min_date_modified: since.toISOString(), sort: 'date_modified' }, { priority })) {
     bigcommerceCalls++;
     orders.push(...page);
   }
