@@ -7,7 +7,7 @@ import type { AppContext } from '../../server/context.js';
 import { OrderSync, WebhookReceipt, ZohoConnection } from '../../server/db/models/index.js';
 import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
 import { saveSettings } from '../../server/settings/service.js';
-import { updateOrder, type OrderInput } from '../../sandbox/bigcommerce/orders.js';
+import { updateOrder } from '../../sandbox/bigcommerce/orders.js';
 import { freePort } from '../../sandbox/freePort.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
 import { installedStoreSession } from '../support/sessions.js';
@@ -15,7 +15,7 @@ import { WorkerProcesses } from '../support/workerProcesses.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
 import { seededRandom } from '../../sandbox/common/random.js';
 import { withBenchDatabase } from './benchDatabase.js';
-import { startBenchSimulators } from './simulators.js';
+import { benchOrderInput, startBenchSimulators } from './simulators.js';
 
 /**
  * Chaos: real webhooks from the BigCommerce simulator to one web process, two worker processes
@@ -130,18 +130,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const buyers = Array.from({ length: Math.max(2, Math.min(5, Math.ceil(total / 20))) }, (_, i) => `buyer${i}@example.com`);
   const placed: { id: number; fate: Fate; buyer: string; followedUp: boolean }[] = [];
   const place = (buyer: string, fate: Fate) => {
-    const billing = { first_name: 'Chaos', last_name: buyer.split('@')[0]!, email: buyer, street_1: '1 Chaos Lane', city: 'London', zip: 'N1 1AA', country: 'United Kingdom', country_iso2: 'GB', phone: '555-0100' };
-    const input: OrderInput = {
-      // Cancelled orders are awaiting payment when invoiced (a paid invoice is not voided).
-      status_id: fate === 'cancelled' ? 7 : 11,
-      billing_address: billing,
-      shipping_addresses: [{ ...billing, shipping_method: 'Flat Rate', cost_ex_tax: 5, cost_inc_tax: 5 }],
-      products: [
-        { name: 'Chaos Mug', sku: SKUS.mug, quantity: between(1, 3), price_ex_tax: 10, price_inc_tax: 10 },
-        { name: 'Chaos Tee', sku: SKUS.tee, quantity: 1, price_ex_tax: 30, price_inc_tax: 30 },
+    const input = benchOrderInput(
+      buyer,
+      [
+        { name: 'Chaos Mug', sku: SKUS.mug, quantity: between(1, 3), price: 10 },
+        { name: 'Chaos Tee', sku: SKUS.tee, quantity: 1, price: 30 },
       ],
-      payment_method: 'Credit Card',
-    };
+      // Cancelled orders are awaiting payment when invoiced (a paid invoice is not voided).
+      { status_id: fate === 'cancelled' ? 7 : 11 },
+    );
     placed.push({ id: bigcommerce.state.placeOrder(store, input).id, fate, buyer, followedUp: fate === 'paid' });
   };
   const byRef = <T extends { reference_number: string }>(records: Iterable<T>, id: number) => [...records].filter((r) => r.reference_number === String(id));

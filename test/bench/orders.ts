@@ -1,4 +1,4 @@
-import { startBenchSimulators } from './simulators.js';
+import { benchOrderInput, startBenchSimulators } from './simulators.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,6 @@ import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
 import { defineJobs } from '../../server/jobs/definitions.js';
 import '../../server/sync/index.js';
 import { configureZohoRuntime } from '../../server/zoho/runtime.js';
-import type { OrderInput } from '../../sandbox/bigcommerce/orders.js';
 import { createItem } from '../../sandbox/zoho/api/items.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
@@ -103,18 +102,14 @@ export async function benchOrders(): Promise<void> {
   }, 20);
 
   const place = (email: string, currency?: string) => {
-    const billing = { first_name: 'Bench', last_name: email.split('@')[0]!, email, street_1: '1 Bench Way', city: 'London', zip: 'N1 1AA', country: 'United Kingdom', country_iso2: 'GB', phone: '555-0100' };
-    const input: OrderInput = {
-      status_id: 11,
-      billing_address: billing,
-      shipping_addresses: [{ ...billing, shipping_method: 'Flat Rate', cost_ex_tax: 5, cost_inc_tax: 5 }],
-      products: [
-        { name: 'Bench Mug', sku: SKUS[0], quantity: 2, price_ex_tax: 10, price_inc_tax: 10 },
-        { name: 'Bench Tee', sku: SKUS[1], quantity: 1, price_ex_tax: 30, price_inc_tax: 30 },
+    const input = benchOrderInput(
+      email,
+      [
+        { name: 'Bench Mug', sku: SKUS[0], quantity: 2, price: 10 },
+        { name: 'Bench Tee', sku: SKUS[1], quantity: 1, price: 30 },
       ],
-      payment_method: 'Credit Card',
-      ...(currency ? { default_currency_code: currency } : {}),
-    };
+      currency ? { default_currency_code: currency } : {},
+    );
     return bigcommerce.state.placeOrder(store, input);
   };
   /** POSTs the order's store/order/created event to the app's intake; returns when it was sent and how long intake took. */

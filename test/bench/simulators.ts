@@ -1,3 +1,4 @@
+import type { OrderInput } from '../../sandbox/bigcommerce/orders.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startBigCommerceSimulator, type RunningSimulator } from '../../sandbox/bigcommerce/simulator.js';
 import { startZohoSimulator, type RunningZohoSimulator } from '../../sandbox/zoho/simulator.js';
@@ -25,4 +26,20 @@ export async function startBenchSimulators(zohoOptions: Omit<ZohoSimulatorOption
     LOG_LEVEL: 'silent',
   });
   return { bigcommerce, zoho, config };
+}
+
+/**
+ * A paid-by-card order of one buyer (billing and one flat-rate shipping address from the e-mail)
+ * for the benchmarks' simulator stores: `lines` are name, SKU, quantity and unit price.
+ */
+export function benchOrderInput(email: string, lines: { name: string; sku: string; quantity: number; price: number }[], extra: Partial<OrderInput> = {}): OrderInput {
+  const billing = { first_name: 'Bench', last_name: email.split('@')[0]!, email, street_1: '1 Bench Way', city: 'London', zip: 'N1 1AA', country: 'United Kingdom', country_iso2: 'GB', phone: '555-0100' };
+  return {
+    status_id: 11,
+    billing_address: billing,
+    shipping_addresses: [{ ...billing, shipping_method: 'Flat Rate', cost_ex_tax: 5, cost_inc_tax: 5 }],
+    products: lines.map(({ name, sku, quantity, price }) => ({ name, sku, quantity, price_ex_tax: price, price_inc_tax: price })),
+    payment_method: 'Credit Card',
+    ...extra,
+  };
 }

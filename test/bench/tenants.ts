@@ -15,7 +15,6 @@ import { JOBS_COLLECTION, agendaJobQueue, createAgenda } from '../../server/jobs
 import { SCHEDULER_TICK_JOB } from '../../server/jobs/definitions.js';
 import { defaultSettings } from '../../server/settings/schema.js';
 import { intervalMs } from '../../server/sync/nextOccurrence.js';
-import type { OrderInput } from '../../sandbox/bigcommerce/orders.js';
 import type { SimStore } from '../../sandbox/bigcommerce/state.js';
 import { freePort } from '../../sandbox/freePort.js';
 import { createAdjustment, serializeAdjustment } from '../../sandbox/zoho/api/inventoryadjustments.js';
@@ -24,7 +23,7 @@ import type { ZohoOrg } from '../../sandbox/zoho/org.js';
 import { installedStoreSession } from '../support/sessions.js';
 import { WorkerProcesses } from '../support/workerProcesses.js';
 import { connectThroughPanel } from '../support/zohoConnect.js';
-import { startBenchSimulators } from './simulators.js';
+import { benchOrderInput, startBenchSimulators } from './simulators.js';
 
 /**
  * Many stores on one deployment (issue 18): `TENANTS` stores (default 100), each with its own
@@ -250,17 +249,10 @@ export async function benchTenants(): Promise<void> {
     }
     const buyer = (t: Tenant, n: number) => `${t.hash}-buyer${n % 3}@example.com`;
     const place = (t: Tenant, email: string) => {
-      const billing = { first_name: 'Tenant', last_name: email.split('@')[0]!, email, street_1: '1 Tenant Row', city: 'London', zip: 'N1 1AA', country: 'United Kingdom', country_iso2: 'GB', phone: '555-0100' };
-      const input: OrderInput = {
-        status_id: 11,
-        billing_address: billing,
-        shipping_addresses: [{ ...billing, shipping_method: 'Flat Rate', cost_ex_tax: 5, cost_inc_tax: 5 }],
-        products: [
-          { name: 'Tenant Mug', sku: SKUS[0], quantity: 1, price_ex_tax: 10, price_inc_tax: 10 },
-          { name: 'Tenant Tee', sku: SKUS[1], quantity: 1, price_ex_tax: 10, price_inc_tax: 10 },
-        ],
-        payment_method: 'Credit Card',
-      };
+      const input = benchOrderInput(email, [
+        { name: 'Tenant Mug', sku: SKUS[0], quantity: 1, price: 10 },
+        { name: 'Tenant Tee', sku: SKUS[1], quantity: 1, price: 10 },
+      ]);
       return { t, id: bigcommerce.state.placeOrder(t.store, input).id, placedAt: Date.now() };
     };
     const invoiced = (o: { t: Tenant; id: number }) => invoiceAt.get(`${o.t.org.id}:${o.id}`);
