@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { AlertEmail, Store } from '../db/models/index.js';
 import { getSettings } from '../settings/service.js';
 import { ALERT_TITLES, type AlertKind } from './titles.js';
-import { openAlertEmails, storesToAlert } from '../db/hotQueries.js';
+import { storeAlertEmails, storesToAlert } from '../db/hotQueries.js';
 
 /**
  * The `alerts.email` job (every few minutes, one at a time across workers): the alerts that need
@@ -13,10 +13,11 @@ import { openAlertEmails, storesToAlert } from '../db/hotQueries.js';
  * per alert, with a link to the panel. Needs SMTP_URL and ALERT_FROM; the store's
  * `alerts.email` setting (on by default) turns it off.
  *
- * Once per alert: an alert is its store, kind (and platform) and start (`since` where the alert
- * knows it, else when this job first saw it). The sent marker is inserted before the e-mail goes
- * (a unique `_id`: another worker's insert fails), holds a lease while it is sent and is marked
- * sent after; a failed send gives the lease back and the next run tries again. When the alert is
+ * Once per alert: an alert is its store, kind (and platform) and start: `since` where the alert
+ * knows it, else the end of the same kind's previous alert (the epoch for the first), which every
+ * run, however many at once, reads the same; a run's own clock would give each run its own id.
+ * The sent marker is inserted before the e-mail goes (a unique `_id`: another worker's insert
+ * fails), holds a lease while it is sent and is marked sent after; a failed send gives the lease back and the next run tries again. When the alert is
  * no longer shown its marker is closed, so that the next time it is a new alert.
  */
 export const ALERT_EMAIL_JOB = 'alerts.email';
@@ -76,14 +77,19 @@ async function sendStoreAlerts(ctx: AppContext, transport: Transporter, store: {
   const { storeHash } = store;
   if (!(await getSettings(storeHash)).alerts.email) return 0;
   const alerts = (await readAlerts(storeHash, now)).filter((alert) => EMAILED_ALERTS.has(alert.kind));
-  const open = await AlertEmail.find(openAlertEmails.filter(storeHash)).lean();
+  // A store's markers are a handful: ended ones are forgotten after KEEP_ENDED_MS.
+  const markers = await AlertEmail.find(storeAlertEmails.filter(storeHash)).lean();
+  const open = markers.filter((row) => !row.endedAt);
   const shown = new Set(alerts.map(keyOf));
   const ended = open.filter((row) => !shown.has(row.key)).map((row) => row._id);
-  if (ended.length) await AlertEmail.updateMany({ _id: { $in: ended } }, { $set: { endedAt: now } });
+  // Closed once: a second run's close must not move the end the next alert's id is made of.
+  if (ended.length) await AlertEmail.updateMany({ _id: { $in: ended }, endedAt: { $exists: false } }, { $set: { endedAt: now } });
 
   let sent = 0;
   for (const alert of alerts) {
-    const id = await claim(storeHash, alert, open.find((row) => row.key === keyOf(alert)), now);
+    const key = keyOf(alert);
+    const previousEnd = markers.reduce<Date | undefined>((last, row) => (row.key === key && row.endedAt && !(last && last >= row.endedAt) ? row.endedAt : last), undefined);
+    const id = await claim(storeHash, alert, open.find((row) => row.key === key), previousEnd, now);
     if (!id) continue;
     try {
       await transport.sendMail(alertMessage(ctx.config.alertMail!, store, alert));
@@ -102,7 +108,13 @@ async function sendStoreAlerts(ctx: AppContext, transport: Transporter, store: {
  * The right to send this alert's e-mail, or undefined: a new alert's marker is inserted (its
  * unique `_id` is the claim); an unsent one whose lease lapsed is taken by compare-and-set.
  */
-async function claim(storeHash: string, alert: Alert, open: { _id: string; sentAt?: Date | null; sendingUntil: Date } | undefined, now: Date): Promise<string | undefined> {
+async function claim(
+  storeHash: string,
+  alert: Alert,
+  open: { _id: string; sentAt?: Date | null; sendingUntil: Date } | undefined,
+  previousEnd: Date | undefined,
+  now: Date,
+): Promise<string | undefined> {
   const lease = new Date(now.getTime() + SEND_LEASE_MS);
   if (open) {
     if (open.sentAt || open.sendingUntil > now) return undefined;
@@ -113,7 +125,7 @@ async function claim(storeHash: string, alert: Alert, open: { _id: string; sentA
     return taken.modifiedCount === 1 ? open._id : undefined;
   }
   const key = keyOf(alert);
-  const start = alert.since ? new Date(alert.since) : now;
+  const start = alert.since ? new Date(alert.since) : (previousEnd ?? new Date(0));
   const id = `${storeHash}:${key}:${start.toISOString()}`;
   try {
     await AlertEmail.create({ _id: id, storeHash, key, start, sendingUntil: lease });

@@ -202,11 +202,10 @@ export const storesToAlert = hotQuery({
 });
 
 /** Alert e-mails: a store's alerts not over yet. */
-export const openAlertEmails = hotQuery({
-  name: 'alert e-mails: open alerts',
+export const storeAlertEmails = hotQuery({
+  name: "alert e-mails: a store's markers",
   model: AlertEmail,
-  filter: (storeHash: string) => ({ storeHash, endedAt: { $exists: false } }),
-  residual: { endedAt: "a store's alert rows are a handful: ended ones are forgotten after a while" },
+  filter: (storeHash: string) => ({ storeHash }),
   examples: [{ args: ['store'] }],
 });
 
@@ -292,7 +291,7 @@ export const HOT_QUERIES: HotQuery<never[]>[] = [
   unreadableReceipts,
   ordersByStatus,
   storesToAlert,
-  openAlertEmails,
+  storeAlertEmails,
   runList,
   orderList,
 ] as unknown as HotQuery<never[]>[];
