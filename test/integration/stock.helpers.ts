@@ -173,4 +173,5 @@ export function zohoAvailable(org: ZohoOrg, sku: string): number {
 export const zohoItem = (org: ZohoOrg, sku: string) => [...org.items.values()].find((i) => i.sku === sku)!;
 
 /** Absolute inventory adjustments BigCommerce served for the store. */
-export const bcStockWrites = (store: SimStore) => store.calls.get('PUT /v3/inventory/adjustments/absolute') ?? 0;
+/** The app's stock writes: absolute levels, and (two-way, levels it wrote before) relative adjustments. */
+export const bcStockWrites = (store: SimStore) => (store.calls.get('PUT /v3/inventory/adjustments/absolute') ?? 0) + (store.calls.get('POST /v3/inventory/adjustments/relative') ?? 0);

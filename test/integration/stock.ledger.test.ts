@@ -135,6 +135,46 @@ describe('two-way stock: orders are never corrections', () => {
     expect(bcLevel(w.store, { sku: mug })).toBe(zohoAvailable(w.org, mug)); // nothing pending for it
   });
 
+  it('a merchant’s edit landing after the app’s last read of the level and before its write is not overwritten: it reaches Zoho', async () => {
+    const mug = 'ZI-MUG-01';
+    const item = zohoItem(w.org, mug);
+    const zohoBefore = zohoAvailable(w.org, mug);
+    const product = productOf(mug);
+    let edited: number | undefined;
+    // The merchant saves a level the moment BigCommerce has answered the app's read of it.
+    const editAfterRead = (e: { method: string; path: string }) => {
+      if (edited !== undefined || e.method !== 'GET' || !e.path.endsWith('/v3/inventory/items')) return;
+      edited = bcLevel(w.store, { sku: mug }) + 3;
+      w.h.bigcommerce.state.setStock(w.store, { product_id: product.id }, edited);
+    };
+    w.h.bigcommerce.exchangeListeners.add(editAfterRead);
+    try {
+      adjustInZoho(w, item.item_id, -1); // a stocktake in Zoho makes the app write the level
+      await expect.poll(() => edited, { timeout: 15_000 }).toBeDefined();
+      await settle(w);
+    } finally {
+      w.h.bigcommerce.exchangeListeners.delete(editAfterRead);
+    }
+    expect(zohoAvailable(w.org, mug)).toBe(zohoBefore - 1 + 3);
+    expect(bcLevel(w.store, { sku: mug })).toBe(zohoAvailable(w.org, mug)); // nothing pending for it
+  });
+
+  for (const mode of ['reset', 'error'] as const) {
+    it(`a level change whose answer is lost (${mode}) is made once: BigCommerce is neither left behind nor moved twice`, async () => {
+      const mug = 'ZI-MUG-01';
+      const item = zohoItem(w.org, mug);
+      const lost = w.h.bigcommerce.faults.loseAnswers({ times: 1, mode, match: { method: 'POST', path: '/inventory/adjustments/relative' } });
+      try {
+        adjustInZoho(w, item.item_id, 4);
+        await expect.poll(() => lost.lost(), { timeout: 15_000 }).toBe(1);
+        await settle(w);
+      } finally {
+        lost.cancel();
+      }
+      expect(bcLevel(w.store, { sku: mug })).toBe(zohoAvailable(w.org, mug));
+    });
+  }
+
   it('a Zoho receipt flushed together with the merchant’s correction reaches BigCommerce too', async () => {
     const cap = 'ZI-CAP-01';
     const item = zohoItem(w.org, cap);

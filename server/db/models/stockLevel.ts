@@ -29,6 +29,13 @@ const stockLevelSchema = new Schema(
      * merchant's correction.
      */
     orderMoves: { type: Number },
+    /**
+     * When BigCommerce last held exactly `quantity` (an absolute write, or the read a correction
+     * came from): order movements after it count. A relative write keeps it (it replaced nothing).
+     * Rows written before it existed use `updatedAt`.
+     */
+    baselineAt: { type: Date },
+    /** When the app last wrote or re-read this level. */
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

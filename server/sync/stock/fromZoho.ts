@@ -48,8 +48,6 @@ export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & {
   const { storeHash, items, complete } = input;
   const ids = complete ? undefined : items.map((i) => i.item_id);
   const twoWay = input.settings.method === 'twoway' && !input.dryRun;
-  // A level found unchanged is remembered as of this moment: orders placed after it count against it.
-  const plannedAt = new Date();
   // Two-way: orders BigCommerce placed since the last look are on the ledger (and pending) before any level is judged.
   if (twoWay) await catchUpOrderMoves(input.bc, storeHash, orderLocation(input.settings.locations), input.priority); // its calls count in the caller's bc.callCount
   const [targets, known, pending] = await Promise.all([
@@ -77,7 +75,7 @@ export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & {
     }
     return { ...plan, written: 0, failed: 0 };
   }
-  const applied = await applyStock(plan.ops, { storeHash, bc: input.bc, reporter: input.reporter, priority: input.priority, heartbeat: input.heartbeat, recordUnchanged: input.recordUnchanged, plannedAt });
+  const applied = await applyStock(plan.ops, { storeHash, bc: input.bc, reporter: input.reporter, priority: input.priority, heartbeat: input.heartbeat, recordUnchanged: input.recordUnchanged, relative: twoWay });
   return { ...plan, ...applied };
 }
 

@@ -39,7 +39,8 @@ export interface LevelWrite {
 }
 
 /**
- * Records what BigCommerce now holds (the ledger starts again from it: no order movements since). On the embedded database an update by _id reads the whole
+ * Records what BigCommerce now holds after an absolute write or a read (the ledger starts again
+ * from it: no order movements since). On the embedded database an update by _id reads the whole
  * collection, so rows are replaced in bulk instead: one delete and one insert per thousand rows
  * (a run interrupted in between only loses the memory of a level, which is then written again).
  */
@@ -61,6 +62,7 @@ export async function rememberLevels(storeHash: string, levels: LevelWrite[]): P
           quantity: l.quantity,
           zohoQuantity: l.zohoQuantity,
           basis: l.basis,
+          baselineAt: l.at ?? now,
           updatedAt: l.at ?? now,
         },
       ] as const;
@@ -79,4 +81,43 @@ function ignoreDuplicates(error: unknown): void {
   const e = error as { code?: number; writeErrors?: { code?: number }[] };
   if (e.code === 11000 || (e.writeErrors?.length && e.writeErrors.every((w) => w.code === 11000))) return;
   throw error;
+}
+
+export interface LevelMove {
+  zohoItemId: string;
+  locationId: number;
+  /** Units the app's relative adjustment added (negative: took). */
+  delta: number;
+  zohoQuantity: number;
+  basis: string;
+}
+
+/**
+ * Two-way: the app's relative adjustments moved these levels. The ledger moves with them and keeps
+ * its baseline and order movements: a relative write replaced nothing BigCommerce held, so a
+ * merchant's edit or an order that landed meanwhile is still told apart. One bulk command.
+ */
+export async function moveLevels(storeHash: string, moves: LevelMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  const now = new Date();
+  await StockLevel.bulkWrite(
+    moves.map((m) => ({
+      updateOne: {
+        filter: { _id: stockLevelId(storeHash, m.zohoItemId, m.locationId) },
+        update: { $inc: { quantity: m.delta }, $set: { zohoQuantity: m.zohoQuantity, basis: m.basis, updatedAt: now } },
+      },
+    })),
+    { ordered: false },
+  );
+}
+
+/** Levels that stay while Zoho's figure (or which figure it is) moved: only the figure is recorded, the ledger is untouched. */
+export async function refreshZohoFigures(storeHash: string, figures: Omit<LevelMove, 'delta'>[]): Promise<void> {
+  if (figures.length === 0) return;
+  await StockLevel.bulkWrite(
+    figures.map((f) => ({
+      updateOne: { filter: { _id: stockLevelId(storeHash, f.zohoItemId, f.locationId) }, update: { $set: { zohoQuantity: f.zohoQuantity, basis: f.basis } } },
+    })),
+    { ordered: false },
+  );
 }

@@ -18,8 +18,9 @@ import { loadItemsByBigCommerceId } from './read.js';
  * an order movement on its items' ledger (StockLevel.orderMoves), counted from that first read,
  * whichever event brought it and whether the orders flow has claimed it or not.
  *
- * A movement counts against a level only if it happened after the level was written: the app's
- * absolute write replaced whatever BigCommerce held then.
+ * A movement counts against a level only if it happened after the level's baseline: the app's
+ * absolute write replaced whatever BigCommerce held then. Its relative writes replace nothing,
+ * so they keep the baseline and every movement since counts.
  */
 
 /** Orders are read back this far before the last look: BigCommerce's times have whole seconds and its lists may lag. */
@@ -119,7 +120,10 @@ async function applyToLedger(storeHash: string, locationId: number, moved: Map<s
     const item = itemByRef.get(ref);
     if (!item || units === 0) continue;
     const at = new Date(movedAt.get(ref)! + SAME_MOMENT_MS);
-    await StockLevel.updateOne({ _id: stockLevelId(storeHash, item, locationId), updatedAt: { $lte: at } }, { $inc: { orderMoves: units } });
+    await StockLevel.updateOne(
+      { _id: stockLevelId(storeHash, item, locationId), $or: [{ baselineAt: { $lte: at } }, { baselineAt: { $exists: false }, updatedAt: { $lte: at } }] },
+      { $inc: { orderMoves: units } },
+    );
   }
 }
 
