@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -423,15 +426,48 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   while (!condition() && Date.now() < deadline) await sleep(50);
 }
 
-/** `npm run bench -- stock-property`: STOCK_SEQUENCES (default 100), STOCK_SEED (default: drawn). */
+/**
+ * `npm run bench -- stock-property`: STOCK_SEQUENCES (default 100), STOCK_SEED (default: drawn),
+ * STOCK_PARALLEL (default 1): that many bench processes, each with its own database, simulators
+ * and two workers, share the sequences (seeds stay `STOCK_SEED + i`); one line sums them.
+ */
 export async function benchStockProperty(): Promise<void> {
   const sequences = Number(process.env.STOCK_SEQUENCES ?? 100);
   const seed = process.env.STOCK_SEED ? Number(process.env.STOCK_SEED) : Math.floor(Math.random() * 2 ** 30);
+  const parallel = Math.max(1, Math.min(sequences, Number(process.env.STOCK_PARALLEL ?? 1)));
   console.log(`seed ${seed} (STOCK_SEED=${seed} replays it; sequence i uses seed ${seed}+i)`);
+  if (parallel > 1) return benchInParallel(sequences, seed, parallel);
   await withBenchDatabase('stockprop', async (uri) => {
     const result = await runStockProperty({ sequences, seed, dbUri: uri, log: (line) => console.log(line) });
     for (const problem of result.problems) console.log(`  FAILED (${problem})`);
     if (result.problems.length) process.exitCode = 1;
     console.log(result.summary);
   });
+}
+
+async function benchInParallel(sequences: number, seed: number, parallel: number): Promise<void> {
+  const started = Date.now();
+  const share = Math.ceil(sequences / parallel);
+  const parts = Array.from({ length: parallel }, (_, k) => ({ seed: seed + k * share, sequences: Math.min(share, sequences - k * share) })).filter((p) => p.sequences > 0);
+  const results = await Promise.all(
+    parts.map(
+      (part, k) =>
+        new Promise<{ code: number | null; summary?: string }>((resolve) => {
+          const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.ts', import.meta.url)), 'stock-property'], {
+            env: { ...process.env, STOCK_SEED: String(part.seed), STOCK_SEQUENCES: String(part.sequences), STOCK_PARALLEL: '1' },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let summary: string | undefined;
+          createInterface({ input: child.stdout! }).on('line', (line) => {
+            if (line.startsWith('stock-property:')) summary = line;
+            else if (line.startsWith('  ')) console.log(`[${k + 1}] ${line.trimStart()}`);
+          });
+          child.on('exit', (code) => resolve({ code, summary }));
+        }),
+    ),
+  );
+  const sum = (key: string) => results.reduce((total, r) => total + Number(r.summary?.match(new RegExp(`${key}=(\\d+)`))?.[1] ?? 0), 0);
+  if (results.some((r) => r.code !== 0 || !r.summary)) process.exitCode = 1;
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`stock-property: sequences=${sum('sequences')} double_counts=${sum('double_counts')} oversold=${sum('oversold')} time=${seconds}s seed=${seed}`);
 }
