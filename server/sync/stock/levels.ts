@@ -31,10 +31,7 @@ export interface LevelWrite {
   quantity: number;
   zohoQuantity: number;
   basis: string;
-  /**
-   * When BigCommerce held this level (its read, or the plan that found it unchanged): order
-   * movements after it count against it. Default: now.
-   */
+  /** When BigCommerce held this level (its read): order movements after it count against it. Default: now. */
   at?: Date;
 }
 
@@ -63,7 +60,9 @@ export async function rememberLevels(storeHash: string, levels: LevelWrite[]): P
           zohoQuantity: l.zohoQuantity,
           basis: l.basis,
           baselineAt: l.at ?? now,
-          updatedAt: l.at ?? now,
+          // Written now, whenever the level was read: a scheduled run that read Zoho before this
+          // write (and before any Zoho adjustment that came with it) must leave this item alone.
+          updatedAt: now,
         },
       ] as const;
     }),
@@ -111,12 +110,17 @@ export async function moveLevels(storeHash: string, moves: LevelMove[]): Promise
   );
 }
 
-/** Levels that stay while Zoho's figure (or which figure it is) moved: only the figure is recorded, the ledger is untouched. */
+/**
+ * Levels that stay while Zoho's figure (or which figure it is) moved: the figure is recorded and
+ * the ledger is untouched. It counts as written: a scheduled run's older read of Zoho must not
+ * overwrite a level judged on a newer one.
+ */
 export async function refreshZohoFigures(storeHash: string, figures: Omit<LevelMove, 'delta'>[]): Promise<void> {
   if (figures.length === 0) return;
+  const now = new Date();
   await StockLevel.bulkWrite(
     figures.map((f) => ({
-      updateOne: { filter: { _id: stockLevelId(storeHash, f.zohoItemId, f.locationId) }, update: { $set: { zohoQuantity: f.zohoQuantity, basis: f.basis } } },
+      updateOne: { filter: { _id: stockLevelId(storeHash, f.zohoItemId, f.locationId) }, update: { $set: { zohoQuantity: f.zohoQuantity, basis: f.basis, updatedAt: now } } },
     })),
     { ordered: false },
   );
