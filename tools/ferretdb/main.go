@@ -50,6 +50,7 @@ func run() error {
 	dataDir := flag.String("data-dir", "", "data folder (created if missing)")
 	port := flag.Int("port", 0, "TCP port on 127.0.0.1 (0 picks a free port)")
 	parentPID := flag.Int("parent-pid", 0, "exit when this process is gone (0 disables)")
+	postgresqlURL := flag.String("postgresql-url", "", "store data in this PostgreSQL database instead of SQLite files (benchmarks; empty: SQLite)")
 	flag.Parse()
 
 	if *dataDir == "" {
@@ -79,7 +80,7 @@ func run() error {
 		return err
 	}
 
-	sock, stopFDB, err := startFerretDB(ctx, dir, logger)
+	sock, stopFDB, err := startFerretDB(ctx, dir, *postgresqlURL, logger)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // asked to stop while starting
@@ -111,19 +112,26 @@ func run() error {
 
 // startFerretDB starts FerretDB on a Unix socket for the data folder dir and waits until
 // it accepts connections. stop shuts it down and waits (bounded) for it to finish.
-func startFerretDB(ctx context.Context, dir string, logger *slog.Logger) (sock string, stop func(), err error) {
+func startFerretDB(ctx context.Context, dir, postgresqlURL string, logger *slog.Logger) (sock string, stop func(), err error) {
 	if sock, err = socketPath(dir); err != nil {
 		return "", nil, err
 	}
 
 	// Telemetry: the embeddable package never runs the telemetry reporter and marks it
 	// disabled and locked in its in-memory state, so there is nothing to configure here.
-	fdb, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: (&url.URL{Scheme: "file", Path: dir + "/"}).String(),
-	})
+	}
+	// PostgreSQL filters equalities in the database instead of decoding every row in Go.
+	if postgresqlURL != "" {
+		config.Handler = "postgresql"
+		config.SQLiteURL = ""
+		config.PostgreSQLURL = postgresqlURL
+	}
+	fdb, err := ferretdb.New(config)
 	if err != nil {
 		return "", nil, fmt.Errorf("starting FerretDB: %w", err)
 	}
