@@ -120,10 +120,10 @@ export async function applyStock(ops: StockOperation[], a: ApplyStockContext): P
       if (op.refresh) refreshed.push(op);
     }
   }
-  const relative = a.relative ? sets.filter((op) => op.previous !== undefined) : [];
-  const { outcome, absolute: insteadAbsolute } = await sendRelative(a, relative);
-  const moved = new Set(relative.filter((op) => outcome.get(op)?.written === true));
-  for (const batch of chunk([...sets.filter((op) => !relative.includes(op)), ...insteadAbsolute], BATCH_LIMITS.inventoryItems)) {
+  const relative = new Set(a.relative ? sets.filter((op) => op.previous !== undefined) : []);
+  const { outcome, absolute: insteadAbsolute } = await sendRelative(a, [...relative]);
+  const moved = new Set([...relative].filter((op) => outcome.get(op)?.written === true));
+  for (const batch of chunk([...sets.filter((op) => !relative.has(op)), ...insteadAbsolute], BATCH_LIMITS.inventoryItems)) {
     for (const [op, result] of await sendLevels(a, batch, 'absolute')) outcome.set(op, result);
     await a.heartbeat();
   }
