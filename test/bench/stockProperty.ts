@@ -381,6 +381,7 @@ export async function runStockProperty(options: StockPropertyOptions): Promise<S
     await saveSettings(hash, { ...settings, products: { ...settings.products, enabled: false }, stock: { ...settings.stock, enabled: false }, orders: { ...settings.orders, enabled: false } });
     for (const hook of store.hooks.values()) hook.is_active = false;
     for (const rule of rules) zoho.state.removeWorkflowWebhook(rule.id);
+    await forgetStore(hash);
     return found;
   }
 
@@ -408,6 +409,19 @@ export async function runStockProperty(options: StockPropertyOptions): Promise<S
       }
       await sleep(quiet ? 300 : 100);
     }
+  }
+}
+
+/**
+ * Removes a finished sequence's store from the database (its rows, its jobs): on the embedded
+ * database every query reads its whole collection, so rows left behind made each sequence slower
+ * than the one before (10 s for the first, 30 s by the 70th).
+ */
+async function forgetStore(hash: string): Promise<void> {
+  const db = mongoose.connection.db!;
+  for (const collection of await db.collections()) {
+    const filter = collection.collectionName === 'jobs' ? { 'data.storeHash': hash, lockedAt: null } : { $or: [{ storeHash: hash }, { _id: hash as never }, { _id: { $regex: `^${hash}:` } as never }] };
+    await collection.deleteMany(filter);
   }
 }
 
