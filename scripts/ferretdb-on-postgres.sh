@@ -30,11 +30,15 @@ case "${1:-}" in
       [ "$(id -u)" = 0 ] && chown postgres "$dir" "$dir/pgdata"
       as_pg "$bin/initdb" -D "$dir/pgdata" -A trust -U postgres >"$dir/initdb.log" 2>&1
     fi
-    as_pg "$bin/pg_ctl" -D "$dir/pgdata" -l "$dir/pgdata/log" -w \
-      -o "-p $port -k $dir -c synchronous_commit=off -c shared_buffers=256MB -c max_connections=300" start >&2
+    as_pg "$bin/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1 ||
+      as_pg "$bin/pg_ctl" -D "$dir/pgdata" -l "$dir/pgdata/log" -w \
+        -o "-p $port -k $dir -c synchronous_commit=off -c shared_buffers=256MB -c max_connections=300" start >&2
     psql -h 127.0.0.1 -p "$port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1 ||
       psql -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE ferretdb" >&2
     node "$root/scripts/build-ferretdb.mjs" >&2
+    # A relay still running from an earlier start is stopped: its data folder is reused.
+    [ -f "$dir/relay.pid" ] && kill "$(cat "$dir/relay.pid")" 2>/dev/null && sleep 1
+    rm -f "$dir/relay.out"
     mkdir -p "$dir/relay"
     nohup "$root/.cache/ferretdb/ferretdb-embedded" --data-dir "$dir/relay" --port "$relay_port" \
       --postgresql-url "postgres://postgres@127.0.0.1:$port/ferretdb" >"$dir/relay.out" 2>"$dir/relay.log" &
