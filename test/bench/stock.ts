@@ -184,7 +184,8 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   // When each BigCommerce adjustment was sent (answered, minus the latency the simulator adds first), and for which products.
   const sent: { at: number; products: Set<number> }[] = [];
   w.bigcommerce.exchanges.add((e) => {
-    if (e.method === 'PUT' && e.path.endsWith('/inventory/adjustments/absolute')) {
+    // Absolute levels, and (two-way, levels the app wrote before) relative adjustments.
+    if ((e.method === 'PUT' && e.path.endsWith('/inventory/adjustments/absolute')) || (e.method === 'POST' && e.path.endsWith('/inventory/adjustments/relative'))) {
       const items = (e.requestBody as { items?: { product_id?: number }[] }).items ?? [];
       sent.push({ at: Date.now() - LATENCY_MS, products: new Set(items.map((i) => i.product_id!)) });
     }
