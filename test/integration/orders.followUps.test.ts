@@ -100,4 +100,24 @@ describe('the reconciliation’s cursor', () => {
     await pass();
     expect((await orderState(world, held.id))?.status).toBe('cancelled');
   });
+
+  it('an order changed in the same second as the held one, and read before it, does not carry the cursor onto it', async () => {
+    const sibling = placeOrder(world, { email: 'cursor-sibling@example.com', statusId: 7 });
+    const held = placeOrder(world, { email: 'cursor-held-same-second@example.com', statusId: 7 });
+    expect((await job(sibling.id))?.status).toBe('done');
+    expect((await job(held.id))?.status).toBe('done');
+    updateOrder(world.h.bigcommerce.state, world.store, world.store.orders.get(held.id)!, { status_id: 5 });
+    await OrderSync.updateOne({ _id: orderSyncId(world.storeHash, held.id) }, { $set: { leaseOwner: 'live-worker', leaseUntil: new Date(Date.now() + 60_000) } });
+    // Both changed within one second (BigCommerce shows whole seconds), the sibling first, so it is read first.
+    const second = Math.floor(Date.now() / 1000) * 1000 - 2_000;
+    world.store.orders.get(sibling.id)!.dateModified = second + 100;
+    world.store.orders.get(held.id)!.dateModified = second + 600;
+    await OrdersCursor.updateOne({ _id: world.storeHash }, { $set: { modifiedSince: new Date(second - 10_000) } }, { upsert: true });
+
+    const { runId } = await requestRun(world.h.ctx, { storeHash: world.storeHash, flow: 'orders', trigger: 'manual' });
+    await executeRun(world.h.ctx, runId);
+    const cursor = (await OrdersCursor.findById(world.storeHash).lean())!.modifiedSince!;
+    expect(cursor.getTime()).toBeLessThan(second);
+    await OrderSync.updateOne({ _id: orderSyncId(world.storeHash, held.id) }, { $set: { leaseUntil: new Date(0), recheck: false }, $unset: { leaseOwner: 1 } });
+  });
 });

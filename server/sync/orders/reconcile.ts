@@ -63,17 +63,21 @@ export async function runOrdersReconciliation({ ctx, run, settings, reporter, he
   let seen = 0;
 
   // The cursor never passes an order this pass could not look at (another worker held it): it
-  // stops just before the oldest such change, so the next pass sees that order again.
+  // stops a second before the oldest such change (BigCommerce's dates have whole seconds), so
+  // the next pass sees that order again even when an order read before it shares its second.
   let blockedAt: number | undefined;
   for await (const page of ordersModifiedSince(services.bc, since)) {
     const results = await Promise.all(page.map((order) => queue.add(() => processOne(ctx, services, run._id, order.id, 'reconcile', run.dryRun, order))));
     await report(reporter, results);
     page.forEach((order, i) => {
       const modified = parseBcDate(order.date_modified);
-      if (!modified) return;
-      if (results[i]?.status === 'busy') blockedAt = Math.min(blockedAt ?? Infinity, modified.getTime());
-      if (modified > newest && (blockedAt === undefined || modified.getTime() < blockedAt)) newest = modified;
+      if (modified && results[i]?.status === 'busy') blockedAt = Math.min(blockedAt ?? Infinity, modified.getTime() - 1000);
     });
+    for (const order of page) {
+      const modified = parseBcDate(order.date_modified);
+      if (modified && modified > newest) newest = modified;
+    }
+    if (blockedAt !== undefined && newest.getTime() > blockedAt) newest = new Date(Math.max(blockedAt, since.getTime()));
     seen += page.length;
     // A dry run looked without doing: the next real run must see the same orders.
     if (!run.dryRun) await OrdersCursor.updateOne({ _id: storeHash }, { $set: { modifiedSince: newest, updatedAt: new Date(), ...(backfillFrom ? { backfillFrom } : {}) } }, { upsert: true });
