@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import { InMemoryNotificationChannel } from 'agenda';
 import { createApp } from './app.js';
 import { apiUsage } from './bigcommerce/usage.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { agendaJobQueue, createAgenda, type AgendaOptions, type AppAgenda } from './jobs/agenda.js';
 import { defineJobs, scheduleRecurringJobs } from './jobs/definitions.js';
+import { DatabaseWakeups } from './jobs/wakeups.js';
 import { createLogger } from './logger.js';
 import { runShutdownReleases, waitAtMost } from './shutdown.js';
 import { zohoRuntime } from './zoho/runtime.js';
@@ -26,11 +26,12 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const agenda = createAgenda(database.connection.db!, { logger, ...jobOptions });
-  // A job queued in this process starts at once instead of at the next poll: with both roles, a
-  // request's job; in a worker, the jobs its jobs queue (the stock flush a Zoho event asks for,
-  // the runs the scheduler tick starts). Jobs a separate web process queues wait for a worker's
-  // poll (every two seconds).
-  if (config.role !== 'web') agenda.notifyVia(new InMemoryNotificationChannel());
+  // A job queued in any process starts at once instead of at a worker's next poll (every two
+  // seconds): the process that queued it is told directly, the workers through the database.
+  const wakeups = new DatabaseWakeups(database.connection.db!);
+  agenda.notifyVia(wakeups);
+  // A worker's job runner connects the channel when it starts; the web process only publishes.
+  if (config.role === 'web') await wakeups.connect();
   await agenda.ready;
   const ctx = { config, logger, jobs: agendaJobQueue(agenda) };
   defineJobs(agenda, ctx, { lockLifetimeMs: jobOptions.lockLifetimeMs });
@@ -74,6 +75,7 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
       await waitAtMost(httpClosed, graceEnds - Date.now());
       server?.closeAllConnections();
       await httpClosed;
+      if (config.role === 'web') await wakeups.disconnect();
       await database.close();
       logger.info('stopped');
     })());

@@ -1,0 +1,64 @@
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgenda, type AppAgenda } from '../../server/jobs/agenda.js';
+import { DatabaseWakeups } from '../../server/jobs/wakeups.js';
+import { connectTestDatabase } from '../support/database.js';
+
+/**
+ * A job the web process queues starts on a worker at once, not at the worker's next poll: the
+ * two share no memory, so the wake-up goes through the database. The worker here polls once a
+ * minute, so only the wake-up can start the job within the test's few seconds.
+ */
+let db: Awaited<ReturnType<typeof connectTestDatabase>>;
+const started: AppAgenda[] = [];
+let webWakeups: DatabaseWakeups | undefined;
+beforeAll(async () => {
+  db = await connectTestDatabase();
+});
+afterAll(async () => {
+  for (const agenda of started) await agenda.stop(false);
+  await webWakeups?.disconnect();
+  await db?.close();
+});
+
+describe('wake-ups across processes', () => {
+  it('a job queued by a process that runs no jobs starts on a worker well before the worker polls', async () => {
+    const worker = createAgenda(mongoose.connection.db!, { name: 'wakeups-worker', processEvery: 60_000 });
+    worker.notifyVia(new DatabaseWakeups(mongoose.connection.db!, 50));
+    const ran: { n: string; at: number }[] = [];
+    worker.define<{ n: string }>('wakeups.test', async (job) => {
+      ran.push({ n: job.attrs.data.n, at: Date.now() });
+    });
+    await worker.start();
+    started.push(worker);
+    // The worker's first scan (at start) and its first read of the counters are behind it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const web = createAgenda(mongoose.connection.db!, { name: 'wakeups-web' });
+    webWakeups = new DatabaseWakeups(mongoose.connection.db!);
+    web.notifyVia(webWakeups);
+    await webWakeups.connect();
+    await web.ready;
+
+    for (const n of ['a', 'b']) {
+      const queuedAt = Date.now();
+      await web.now('wakeups.test', { n });
+      const deadline = Date.now() + 10_000;
+      while (!ran.some((r) => r.n === n) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const run = ran.find((r) => r.n === n);
+      expect(run, `job ${n} ran`).toBeDefined();
+      expect(run!.at - queuedAt).toBeLessThan(5_000);
+    }
+  });
+
+  it('a job due later wakes nobody: the regular poll is when it is looked for', async () => {
+    const wakeups = new DatabaseWakeups(mongoose.connection.db!);
+    await wakeups.connect();
+    const counters = () => mongoose.connection.db!.collection('jobwakeups').findOne({ _id: 'wakeups.later' as never });
+    await wakeups.publish({ jobId: 'x' as never, jobName: 'wakeups.later', nextRunAt: new Date(Date.now() + 60_000), priority: 0, timestamp: new Date() });
+    expect(await counters()).toBeNull();
+    await wakeups.publish({ jobId: 'x' as never, jobName: 'wakeups.later', nextRunAt: new Date(), priority: 0, timestamp: new Date() });
+    expect((await counters())?.seq).toBe(1);
+    await wakeups.disconnect();
+  });
+});
