@@ -58,6 +58,17 @@ export class OrgCallLimiter {
     this.pump();
   }
 
+  /** Calls of this process in the window now: in flight, or answered less than `intervalMs` ago. */
+  spent(): number {
+    const now = Date.now();
+    return this.inFlight + this.releases.filter((at) => at > now).length;
+  }
+
+  /** The organization's whole window (every process's calls together). */
+  orgPerInterval(): number {
+    return this.limits.perInterval;
+  }
+
   /** Stops counting this process in the organization's share (shutdown, disconnect). */
   async leave(): Promise<void> {
     await this.share?.leave();

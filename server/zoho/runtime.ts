@@ -91,7 +91,7 @@ export class ZohoRuntime {
     let limiter = this.limiters.get(key);
     if (!limiter) {
       const created = new OrgCallLimiter({ perInterval: this.options.perInterval, intervalMs: this.options.intervalMs, concurrency });
-      created.shareWith(new PaceShare(key, this.processId, this.options.share ?? paceShareOptionsFor(this.options.intervalMs), (m) => created.setMembers(m), this.ctx.logger));
+      created.shareWith(new PaceShare(key, this.processId, this.options.share ?? paceShareOptionsFor(this.options.intervalMs), (m) => created.setMembers(m), this.ctx.logger, created));
       limiter = created;
       this.limiters.set(key, limiter);
     } else {

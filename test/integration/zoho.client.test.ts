@@ -207,6 +207,35 @@ describe('limits', () => {
     await expect.poll(() => a.limiter.sharedBy).toBe(1);
   });
 
+  it('a process joining an organization waits to be counted only when the others have spent too much of the window for its share', async () => {
+    // A long window and heartbeat, so that a wait for one heartbeat is plain to see.
+    const share = { heartbeatMs: 1_500, activeMs: 30_000 };
+    const slow = { ...SCALED, perInterval: 20, intervalMs: 20_000, share };
+    const otherProcess = { ...h.ctx, config: { ...h.ctx.config } };
+    configureZohoRuntime(h.ctx, slow);
+    configureZohoRuntime(otherProcess, slow);
+    const firstCallOfB = async (storeHash: string, callsOfA: number) => {
+      await connectZohoStore(h, storeHash);
+      const a = await zohoClientFor(h.ctx, storeHash);
+      await Promise.all(Array.from({ length: callsOfA }, () => a.get('/items', { priority: 'scheduled' })));
+      // A's next heartbeat records what it spent.
+      await new Promise((resolve) => setTimeout(resolve, share.heartbeatMs + 300));
+      const b = await zohoClientFor(otherProcess, storeHash);
+      const started = Date.now();
+      await b.get('/items', { priority: 'realtime' });
+      return { ms: Date.now() - started, b };
+    };
+
+    // A quiet organization (1 of 20 calls spent): B's share (10) fits beside it, so B starts at once.
+    const quiet = await firstCallOfB('zcli16', 1);
+    expect(quiet.ms).toBeLessThan(share.heartbeatMs);
+    expect(quiet.b.limiter.sharedBy).toBe(2);
+    // A busy one (15 of 20 spent): B waits one heartbeat, so that A counts it before it spends.
+    const busy = await firstCallOfB('zcli17', 15);
+    expect(busy.ms).toBeGreaterThanOrEqual(share.heartbeatMs - 50);
+    await zohoRuntime(otherProcess).leaveAll();
+  });
+
   it('keeps to 5 calls at once on the Free plan (Zoho answers 1070 above)', async () => {
     const { org } = await connectZohoStore(h, 'zcli9', { plan: 'free' });
     const client = await zohoClientFor(h.ctx, 'zcli9');

@@ -11,6 +11,8 @@ const zohoPaceMemberSchema = new Schema(
     _id: { type: String, required: true },
     orgKey: { type: String, required: true },
     seenAt: { type: Date, required: true },
+    /** Calls this process had in the organization's window at its last heartbeat (sent or in flight). */
+    spent: { type: Number, default: 0 },
   },
   { versionKey: false },
 );
