@@ -19,7 +19,7 @@ import type { Logger } from '../logger.js';
  * pauses everyone.
  */
 /** What a heartbeat learns: processes calling the organization now (this one included), and what the others spent in the window. */
-export interface Members {
+interface Members {
   count: number;
   othersSpent: number;
 }
@@ -59,7 +59,7 @@ export class PaceShare {
     /** Told the number of active processes (this one included) at each heartbeat. */
     private readonly onMembers: (members: number) => void,
     private readonly logger: Logger,
-    private readonly pace: PaceSpend = { spent: () => 0, orgPerInterval: () => 0 },
+    private readonly pace: PaceSpend,
   ) {
     this._id = zohoPaceMemberId(orgKey, processId);
   }

@@ -71,12 +71,10 @@ export async function runOrdersReconciliation({ ctx, run, settings, reporter, he
     await report(reporter, results);
     page.forEach((order, i) => {
       const modified = parseBcDate(order.date_modified);
-      if (modified && results[i]?.status === 'busy') blockedAt = Math.min(blockedAt ?? Infinity, modified.getTime() - 1000);
+      if (!modified) return;
+      if (results[i]?.status === 'busy') blockedAt = Math.min(blockedAt ?? Infinity, modified.getTime() - 1000);
+      if (modified > newest) newest = modified;
     });
-    for (const order of page) {
-      const modified = parseBcDate(order.date_modified);
-      if (modified && modified > newest) newest = modified;
-    }
     if (blockedAt !== undefined && newest.getTime() > blockedAt) newest = new Date(Math.max(blockedAt, since.getTime()));
     seen += page.length;
     // A dry run looked without doing: the next real run must see the same orders.
