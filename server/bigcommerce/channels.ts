@@ -35,6 +35,9 @@ const MAX_CACHED_STORES = 200;
 interface CacheEntry {
   at: number;
   channels: Promise<ChannelInfo[]>;
+  /** The list once read: what a stale entry still answers with while it is read again. */
+  known?: ChannelInfo[];
+  refreshing?: boolean;
 }
 const cache = new Map<string, CacheEntry>();
 
@@ -42,18 +45,43 @@ const cache = new Map<string, CacheEntry>();
  * The store's channels, read at most every few minutes per store (the panel's order list asks
  * on every poll). The cache is bounded: past MAX_CACHED_STORES the oldest entry goes. A failed
  * read is not kept, so the next request asks again.
+ *
+ * `stale: 'serve'` (the order list, which only names the channels): a list past its time is
+ * answered at once and read again in the background, so no poll of the list waits on
+ * BigCommerce once the store's channels were read. The settings (GET /api/channels) wait for
+ * a fresh list.
  */
-export function storeChannels(ctx: AppContext, storeHash: string): Promise<ChannelInfo[]> {
+export function storeChannels(ctx: AppContext, storeHash: string, options: { stale?: 'serve' } = {}): Promise<ChannelInfo[]> {
   const now = Date.now();
   const hit = cache.get(storeHash);
   if (hit && now - hit.at < CHANNELS_TTL_MS) return hit.channels;
-  cache.delete(storeHash);
+  if (hit?.known && options.stale === 'serve') {
+    if (!hit.refreshing) {
+      hit.refreshing = true;
+      read(ctx, storeHash, now).catch(() => (hit.refreshing = false));
+    }
+    return Promise.resolve(hit.known);
+  }
+  return read(ctx, storeHash, now);
+}
+
+function read(ctx: AppContext, storeHash: string, now: number): Promise<ChannelInfo[]> {
   const channels = bigcommerceClientFor(ctx, storeHash).then(listChannels);
-  const entry = { at: now, channels };
-  cache.set(storeHash, entry);
-  channels.catch(() => {
-    if (cache.get(storeHash) === entry) cache.delete(storeHash);
-  });
+  const entry: CacheEntry = { at: now, channels };
+  const previous = cache.get(storeHash);
+  // A stale entry keeps answering until this read succeeds.
+  if (!previous?.known) cache.set(storeHash, entry);
+  channels.then(
+    (list) => {
+      entry.known = list;
+      cache.delete(storeHash);
+      cache.set(storeHash, entry);
+      while (cache.size > MAX_CACHED_STORES) cache.delete(cache.keys().next().value!);
+    },
+    () => {
+      if (cache.get(storeHash) === entry) cache.delete(storeHash);
+    },
+  );
   while (cache.size > MAX_CACHED_STORES) cache.delete(cache.keys().next().value!);
   return channels;
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { forgetChannels } from '../../server/bigcommerce/channels.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHANNELS_TTL_MS, forgetChannels } from '../../server/bigcommerce/channels.js';
 import { handleOrderJob } from '../../server/sync/orders/jobs.js';
 import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from './orders.support.js';
 
@@ -69,6 +69,26 @@ describe('channels in the panel', () => {
     expect(await channelOf()).toEqual({ id: 4, name: 'Pop-up shop' });
     forgetChannels(world.storeHash);
     expect(await channelOf()).toEqual({ id: 4, name: null });
+  });
+
+  it('past its few minutes, the order list answers with the names it has and reads them again in the background', async () => {
+    world.store.channels.set(5, { name: 'Kiosk', type: 'pos', platform: 'square' });
+    const kiosk = placeOrder(world, { email: 'kiosk@example.com', channelId: 5 });
+    expect((await process(kiosk.id))?.status).toBe('done');
+    const channelOf = async () => (await request(world.h.app).get(`/api/orders/${kiosk.id}`).set(auth())).body.order.channel;
+    expect(await channelOf()).toEqual({ id: 5, name: 'Kiosk' });
+
+    world.store.channels.delete(5);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + CHANNELS_TTL_MS + 1_000);
+      // The poll after the list went stale does not wait for BigCommerce: it shows what was known…
+      expect(await channelOf()).toEqual({ id: 5, name: 'Kiosk' });
+      // …and the list read meanwhile names the channel no more.
+      await vi.waitFor(async () => expect(await channelOf()).toEqual({ id: 5, name: null }), { timeout: 5_000, interval: 50 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('GET /api/zoho/locations lists the Zoho organization’s locations for the per-channel location', async () => {

@@ -25,13 +25,13 @@ export async function findOrder(ctx: AppContext, storeHash: string, orderId: num
 }
 
 /**
- * The names of the store's channels (cached a few minutes per store), read only when an order
- * records its channel. Unreadable (BigCommerce down, token revoked): no names, the list still shows.
+ * The names of the store's channels (cached a few minutes per store, and a stale list served while
+ * it is read again), read only when an order records its channel. Unreadable (BigCommerce down, token revoked): no names, the list still shows.
  */
 async function channelNames(ctx: AppContext, storeHash: string, docs: OrderSyncDoc[]): Promise<ReadonlyMap<number, string>> {
   if (!docs.some((d) => d.bc?.channelId != null)) return new Map();
   try {
-    return new Map((await storeChannels(ctx, storeHash)).map((c) => [c.id, c.name]));
+    return new Map((await storeChannels(ctx, storeHash, { stale: 'serve' })).map((c) => [c.id, c.name]));
   } catch (error) {
     ctx.logger.warn({ storeHash, err: error }, 'could not read the store’s channels for the order list');
     return new Map();
