@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AlertKind } from '../alerts/titles.js';
-import { OrderSync, Store, StoreSettings, WebhookReceipt, ZohoConnection } from '../db/models/index.js';
-import { getSettings } from '../settings/service.js';
+import { OrderSync, Store, WebhookReceipt, ZohoConnection } from '../db/models/index.js';
+import { readStoredSettings, type StoredSettings } from '../settings/service.js';
 import { webhookBodyTemplates } from '../zoho/webhookTemplates.js';
 import { readUsage } from './usage.js';
 import { sessionOf } from './requireSession.js';
@@ -34,18 +34,15 @@ export const UNREADABLE_WEBHOOK_WINDOW_MS = 24 * 60 * 60_000;
  * reads one small thing; nothing here writes.
  */
 export async function readAlerts(storeHash: string, now = new Date()): Promise<Alert[]> {
-  const [connection, store] = await Promise.all([
+  // Every check's reads at once, in one round: the page waits for the slowest read, not for
+  // rounds of them (on a busy database each round costs a queue's wait).
+  const [connection, store, budget, stored, lastZohoReceipt, unreadable, held, edited] = await Promise.all([
     ZohoConnection.findById(storeHash, { status: 1, lastError: 1, connectedAt: 1, dailyBudget: 1, budgetExhaustedUntil: 1 }).lean(),
     Store.findById(storeHash, { webhooksError: 1, webhooksCheckedAt: 1 }).lean(),
-  ]);
-  const alerts: Alert[] = [];
-  // The checks read different collections: at once, so the page waits for the slowest, not the sum
-  // (on the embedded database each read scans its collection, and the panel's p95 was their total).
-  const connected = connection?.status === 'connected';
-  const [budget, silent, unreadable, held, edited] = await Promise.all([
-    connected ? budgetAlerts(storeHash, now) : [],
-    connected ? zohoWebhooksSilent(storeHash, connection.connectedAt ?? undefined, now) : undefined,
-    connection ? zohoWebhooksUnreadable(storeHash, now) : undefined,
+    budgetAlerts(storeHash, now),
+    readStoredSettings(storeHash),
+    WebhookReceipt.findOne(latestReceipt.filter(storeHash, 'zoho'), { receivedAt: 1 }).sort(latestReceipt.sort).lean(),
+    zohoWebhooksUnreadable(storeHash, now),
     ordersNeedingAttention(storeHash),
     // Orders edited in BigCommerce after they were invoiced (the last 30 days): Zoho was left as it was.
     OrderSync.find(editedOrders.filter(storeHash, new Date(now.getTime() - 30 * 86_400_000)), { orderId: 1, edited: 1 })
@@ -53,6 +50,9 @@ export async function readAlerts(storeHash: string, now = new Date()): Promise<A
       .limit(5)
       .lean(),
   ]);
+  const alerts: Alert[] = [];
+  const connected = connection?.status === 'connected';
+  const silent = connected ? zohoWebhooksSilent(stored, lastZohoReceipt?.receivedAt, connection.connectedAt ?? undefined, now) : undefined;
 
   if (connection?.status === 'needs_reconnect') {
     alerts.push({
@@ -64,9 +64,9 @@ export async function readAlerts(storeHash: string, now = new Date()): Promise<A
     });
   }
 
-  alerts.push(...budget);
+  if (connected) alerts.push(...budget);
   if (silent) alerts.push(silent);
-  if (unreadable) alerts.push(unreadable);
+  if (connection && unreadable) alerts.push(unreadable);
 
   if (store?.webhooksError) {
     alerts.push({
@@ -137,21 +137,17 @@ async function budgetAlerts(storeHash: string, now: Date): Promise<Alert[]> {
  * receipt (or from when Zoho was connected or the settings last changed, whichever is later),
  * means the merchant's workflow rules are missing or failing.
  */
-async function zohoWebhooksSilent(storeHash: string, connectedAt: Date | undefined, now: Date): Promise<Alert | undefined> {
-  const settings = await getSettings(storeHash);
+function zohoWebhooksSilent(stored: StoredSettings, lastReceivedAt: Date | undefined, connectedAt: Date | undefined, now: Date): Alert | undefined {
+  const { settings, savedAt } = stored;
   if (!settings.stock.enabled || settings.stock.method === 'scheduled') return undefined;
-  const [last, settingsDoc] = await Promise.all([
-    WebhookReceipt.findOne(latestReceipt.filter(storeHash, 'zoho'), { receivedAt: 1 }).sort(latestReceipt.sort).lean(),
-    StoreSettings.findById(storeHash, { updatedAt: 1 }).lean<{ updatedAt?: Date }>(),
-  ]);
-  const quietSince = Math.max(last?.receivedAt.getTime() ?? 0, connectedAt?.getTime() ?? 0, settingsDoc?.updatedAt?.getTime() ?? 0);
+  const quietSince = Math.max(lastReceivedAt?.getTime() ?? 0, connectedAt?.getTime() ?? 0, savedAt?.getTime() ?? 0);
   if (now.getTime() - quietSince < WEBHOOK_SILENCE_MS) return undefined;
   return {
     kind: 'webhooks_silent',
     severity: 'warning',
     platform: 'zoho',
-    since: last?.receivedAt,
-    message: last
+    since: lastReceivedAt,
+    message: lastReceivedAt
       ? 'No webhook from Zoho Inventory for over a day: real-time stock relies on them. Check the workflow rules in Zoho Inventory; scheduled runs still catch up.'
       : 'No webhook from Zoho Inventory has arrived yet: real-time stock needs workflow rules in Zoho Inventory that call the app; until then scheduled runs catch up.',
   };

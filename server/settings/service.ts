@@ -11,6 +11,8 @@ export interface StoredSettings {
   settings: Settings;
   /** The merchant has saved them (in Settings or the setup guide), rather than running on the defaults. */
   confirmed: boolean;
+  /** When they were last saved. */
+  savedAt?: Date;
 }
 
 /** The settings, and whether the merchant has confirmed them: only a save writes the document. */
@@ -19,7 +21,7 @@ export async function readStoredSettings(storeHash: string): Promise<StoredSetti
   if (!doc) return { settings: defaultSettings(), confirmed: false };
   const parsed = settingsSchema.safeParse(doc.values);
   // Values saved under an older schema that no longer validate fall back to the defaults.
-  return { settings: parsed.success ? parsed.data : defaultSettings(), confirmed: true };
+  return { settings: parsed.success ? parsed.data : defaultSettings(), confirmed: true, savedAt: (doc as { updatedAt?: Date }).updatedAt };
 }
 
 /** Validates the whole object and replaces the stored one; invalid input changes nothing. */
