@@ -26,7 +26,7 @@ export async function startApp(config: Config, jobOptions: AgendaOptions = {}): 
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const agenda = createAgenda(database.connection.db!, { logger, ...jobOptions });
-  // A job queued in any process starts at once instead of at a worker's next poll (every two
+  // A job queued in any process starts at once instead of at a worker's next poll (every five
   // seconds): the process that queued it is told directly, the workers through the database.
   const wakeups = new DatabaseWakeups(database.connection.db!);
   agenda.notifyVia(wakeups);

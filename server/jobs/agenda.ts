@@ -17,6 +17,8 @@ import { waitAtMost } from '../shutdown.js';
  */
 export const JOB_LOCK_LIFETIME_MS = 60_000;
 export const JOBS_COLLECTION = 'jobs';
+/** How often a worker polls for due jobs. */
+export const PROCESS_EVERY_MS = 5_000;
 /** A worker's room for every job but flow runs; `defineJobs` adds the flow runs' own slots. */
 export const OTHER_JOBS_CONCURRENCY = 20;
 
@@ -166,7 +168,10 @@ export function createAgenda(db: Db, options: AgendaOptions = {}): AppAgenda {
       backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }),
       // Unique across hosts (containers all run as pid 1): shutdown releases the jobs locked under it.
       name: options.name ?? `${hostname()}-${process.pid}`,
-      processEvery: options.processEvery ?? 2_000,
+      // A job due now wakes the workers at once (wakeups.ts): the poll only finds jobs that came
+      // due later (retries, recurring jobs, runs waiting a turn), and each poll is a findAndModify
+      // per job name on the same write lane as every job's lock, touch and removal.
+      processEvery: options.processEvery ?? PROCESS_EVERY_MS,
       defaultLockLifetime: options.lockLifetimeMs ?? JOB_LOCK_LIFETIME_MS,
       defaultConcurrency: 5,
       maxConcurrency: OTHER_JOBS_CONCURRENCY,

@@ -20,7 +20,7 @@ import { RECEIPT_SWEEP_JOB, sweepStuckReceipts } from './receiptSweep.js';
 
 export const SCHEDULER_TICK_JOB = 'scheduler.tick';
 export const PRUNE_JOB = 'maintenance.prune';
-/** A due run starts within this (plus the job poll, 2 s): the tick reads only due schedules, through their index. */
+/** A due run starts within this (plus the job poll, 5 s): the tick reads only due schedules, through their index. */
 export const SCHEDULER_TICK_EVERY = '15 seconds';
 /** How long a run of a store at its cap waits before it asks for a slot again. */
 export const RUN_TURN_WAIT_MS = 10_000;
