@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
@@ -10,8 +11,8 @@ import { ensureWebhooks } from '../../server/bigcommerce/webhooks.js';
 import type { AppContext } from '../../server/context.js';
 import { connectMongoose } from '../../server/db/connection.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
-import { Schedule, SyncRun, WebhookReceipt, ZohoConnection } from '../../server/db/models/index.js';
-import { JOBS_COLLECTION, agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
+import { OrderSync, Schedule, SyncRun, WebhookReceipt, ZohoConnection, orderSyncId } from '../../server/db/models/index.js';
+import { JOBS_COLLECTION, PROCESS_EVERY_MS, agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
 import { SCHEDULER_TICK_JOB } from '../../server/jobs/definitions.js';
 import { defaultSettings } from '../../server/settings/schema.js';
 import { intervalMs } from '../../server/sync/nextOccurrence.js';
@@ -30,7 +31,7 @@ import { benchOrderInput, startBenchSimulators } from './simulators.js';
  * Zoho organization, served by one web process and two worker processes on one database
  * (`MONGODB_URI`, or the embedded one), against both simulators at their real limits
  * (BigCommerce Standard: 150 calls per 30 s per store; Zoho: 100 calls a minute and 10 at once
- * per organization) with 100 ms added to every call. Workers poll for jobs every 2 s and hold
+ * per organization) with 100 ms added to every call. Workers poll for jobs every 5 s and hold
  * job locks for 60 s, as in production.
  *
  * After setup, for `TENANTS_MINUTES` (default 20):
@@ -62,7 +63,7 @@ const PANEL_EVERY_MS = 10_000;
 const PANEL_PATHS = ['/api/session', '/api/alerts', '/api/orders', '/api/runs', '/api/schedules', '/api/settings', '/api/stock/status', '/api/usage', '/api/users', '/api/zoho/connection'];
 const SKUS = ['T-MUG', 'T-TEE'] as const;
 const PROCESS_ENV = {
-  TEST_PROCESS_EVERY_MS: '2000',
+  TEST_PROCESS_EVERY_MS: String(PROCESS_EVERY_MS),
   TEST_LOCK_LIFETIME_MS: '60000',
   TEST_STATS_EVERY_MS: '5000',
   LOG_LEVEL: process.env.TENANTS_LOG_LEVEL ?? 'silent',
@@ -82,6 +83,8 @@ interface ProcessStats {
   pid: number;
   role: string;
   commands: Record<string, number>;
+  /** By command and collection: [count, total ms]. */
+  timing: Record<string, [number, number]>;
   peakRss: number;
   cpuMs: number;
 }
@@ -94,6 +97,28 @@ const quantile = (values: number[], q: number) => {
 const fx = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+type Timing = Map<string, [number, number]>;
+/** Every process's command timings summed (a snapshot: the processes report every 5 s). */
+const timingOf = (stats: Map<number, ProcessStats>): Timing => {
+  const all: Timing = new Map();
+  for (const s of stats.values())
+    for (const [key, [n, ms]] of Object.entries(s.timing ?? {})) {
+      const t = all.get(key) ?? [0, 0];
+      all.set(key, [t[0] + n, t[1] + ms]);
+    }
+  return all;
+};
+const timingBetween = (from: Timing, to: Timing): Timing =>
+  new Map([...to].map(([key, [n, ms]]) => [key, [n - (from.get(key)?.[0] ?? 0), ms - (from.get(key)?.[1] ?? 0)] as [number, number]]));
+/** p50 / p95 of an order's wait for a worker (receipt → claimed) and of its work (claimed → invoice). */
+const stages = (x: { pickup: number[]; work: number[] }) =>
+  `receipt → claimed by a worker p50 ${fx(quantile(x.pickup, 0.5))} ms, p95 ${fx(quantile(x.pickup, 0.95))} ms; claimed → invoice p50 ${fx(quantile(x.work, 0.5))} ms, p95 ${fx(quantile(x.work, 0.95))} ms`;
+// The bench process hosts both simulators: a busy event loop answers every platform call late.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 
 /** The embedded database's process (found by its data directory): CPU time used (ms) and peak RSS, from /proc (Linux). */
 function databaseProcess(dataDir: string): { cpuMs(): number; peakRss(): number } | undefined {
@@ -272,19 +297,30 @@ export async function benchTenants(): Promise<void> {
     const orderLatencies = async (orders: { t: Tenant; id: number; placedAt: number }[], until = Date.now()) => {
       const receipts = await WebhookReceipt.find({ source: 'bigcommerce', topic: 'store/order/created', storeHash: { $in: [...new Set(orders.map((o) => o.t.hash))] } }, { storeHash: 1, resourceId: 1, receivedAt: 1 }).lean();
       const receivedAt = new Map(receipts.map((r) => [`${r.storeHash}:${r.resourceId}`, r.receivedAt.getTime()]));
+      // Where the time goes: receipt → the order claimed by a worker (the job's wait), and claim → invoice.
+      const claims = await OrderSync.find({ _id: { $in: orders.map((o) => orderSyncId(o.t.hash, o.id)) } }, { claimedAt: 1 }).lean();
+      const claimedAt = new Map(claims.map((c) => [c._id, c.claimedAt.getTime()]));
       const ms: number[] = [];
+      const pickup: number[] = [];
+      const work: number[] = [];
       let missing = 0;
       for (const o of orders) {
         const from = receivedAt.get(`${o.t.hash}:${o.id}`) ?? o.placedAt;
         const to = invoiced(o);
         if (to === undefined) missing++;
         ms.push((to ?? until) - from);
+        const claimed = claimedAt.get(orderSyncId(o.t.hash, o.id));
+        if (claimed !== undefined && to !== undefined) {
+          pickup.push(claimed - from);
+          work.push(to - claimed);
+        }
       }
-      return { ms, missing };
+      return { ms, missing, pickup, work };
     };
 
     // --- The single-store figure: one probe store's orders, nothing else going on.
     const alone = byRole('probe')[0]!;
+    const timingAloneStart = timingOf(stats);
     const baseline = [];
     for (let i = 0; i < BASELINE_ORDERS; i++) {
       baseline.push(place(alone, buyer(alone, i)));
@@ -292,17 +328,23 @@ export async function benchTenants(): Promise<void> {
     }
     await waitInvoices(baseline, 2 * 60_000);
     const single = await orderLatencies(baseline);
+    const timingAlone = timingBetween(timingAloneStart, timingOf(stats));
     console.log(`single store alone: ${single.ms.length} orders, webhook → invoice p50 ${fx(quantile(single.ms, 0.5))} ms, p95 ${fx(quantile(single.ms, 0.95))} ms`);
+    console.log(`  ${stages(single)}`);
 
     // --- The load.
     const windowMs = MINUTES * 60_000;
     const t0 = Date.now();
     const loadEnds = t0 + windowMs;
     loads.length = 0;
+    const timingLoadStart = timingOf(stats);
     const commandsAtStart = new Map([...stats].map(([pid, s]) => [pid, sum(s.commands)]));
     const cpuAtStart = new Map([...stats].map(([pid, s]) => [pid, s.cpuMs]));
     const dbProcess = embedded ? databaseProcess(dataDir) : undefined;
     const dbCpuAtStart = dbProcess?.cpuMs() ?? NaN;
+    const benchCpuAtStart = cpuMs();
+    loopDelay.reset();
+    loopDelay.enable();
     // Idle stores: each schedule due one interval after a connect spread across the run.
     const idle = byRole('idle');
     for (const t of idle) {
@@ -433,6 +475,7 @@ export async function benchTenants(): Promise<void> {
     const tickMs = [...ticks.values()];
     const hours = windowMs / 3_600_000;
     const commandsInWindow = [...stats].reduce((n, [pid, s]) => n + sum(s.commands) - (commandsAtStart.get(pid) ?? 0), 0);
+    const timingLoad = timingBetween(timingLoadStart, timingOf(stats));
     const byCommand: Record<string, number> = {};
     for (const s of stats.values()) for (const [name, n] of Object.entries(s.commands)) byCommand[name] = (byCommand[name] ?? 0) + n;
     const ratio = quantile(probe.ms, 0.95) / quantile(single.ms, 0.95);
@@ -458,6 +501,7 @@ export async function benchTenants(): Promise<void> {
         ...(dbProcess ? [{ role: 'embedded database', pid: 0, coreShare: (dbProcess.cpuMs() - dbCpuAtStart) / (Date.now() - t0) }] : []),
       ],
       databasePeakRss: dbProcess?.peakRss(),
+      benchProcess: { coreShare: (cpuMs() - benchCpuAtStart) / (loadEnded - t0), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 },
       machineLoad: { cores: 2, mean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length), max: Math.max(...loads) },
       ratio,
     };
@@ -465,6 +509,7 @@ export async function benchTenants(): Promise<void> {
     const f = figures;
     console.log(`\n${TENANTS} stores, ${MINUTES} min of load, ${f.database}; both simulators at real limits, 100 ms per call`);
     console.log(`probe orders (${f.probeOrders.orders}, ${f.probeOrders.notInvoiced} not invoiced 2 min after the window: counted as waiting until then): webhook → invoice p50 ${fx(f.probeOrders.p50)} ms, p95 ${fx(f.probeOrders.p95)} ms, max ${fx(f.probeOrders.max)} ms (single store alone: p50 ${fx(f.singleStore.p50)} ms, p95 ${fx(f.singleStore.p95)} ms)`);
+    console.log(`  ${stages(probe)}`);
     console.log(`steady orders placed: ${steadyOrders}`);
     console.log(`stock event → BigCommerce (${f.stock.events} events, ${f.stock.missed} not written by the end: counted as waiting until then): p50 ${fx(f.stock.p50)} ms, p95 ${fx(f.stock.p95)} ms (target < 2,000 ms)`);
     console.log(`scheduled runs' start delay after nextRunAt (${f.scheduledRuns.runs} runs, ${f.scheduledRuns.notStarted} not started): p50 ${fx(f.scheduledRuns.p50 / 1000, 1)} s, p95 ${fx(f.scheduledRuns.p95 / 1000, 1)} s, max ${fx(f.scheduledRuns.max / 1000, 1)} s (target < 30 s)`);
@@ -472,17 +517,21 @@ export async function benchTenants(): Promise<void> {
     console.log(`onboarding first syncs (${ONBOARDING_ITEMS} items): ${f.onboarding.map((o) => `${o.status}${o.seconds ? ` ${o.seconds.toFixed(0)} s` : ''}`).join(', ')}`);
     console.log(`database commands: ${f.database_ops.inWindow} in the window = ${fx(f.database_ops.perStorePerHour)} per store per hour`);
     console.log(`  by command since start: ${Object.entries(byCommand).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const mean = (t: [number, number] | undefined) => (t && t[0] ? t[1] / t[0] : NaN);
+    const busiest = [...timingLoad].sort((a, b) => b[1][1] - a[1][1]).slice(0, 10);
+    console.log(`  answer time, the 10 costliest in the window (mean under load / alone, count under load): ${busiest.map(([key, t]) => `${key} ${fx(mean(t), 1)} / ${fx(mean(timingAlone.get(key)), 1)} ms ×${t[0]}`).join(', ')}`);
     console.log(`panel GET /api/* for probe stores (${f.panel.reads} reads, ${f.panel.failed} not 200): p50 ${fx(f.panel.p50, 1)} ms, p95 ${fx(f.panel.p95, 1)} ms, max ${fx(f.panel.max, 1)} ms (target < 100 ms)`);
     const slowest = PANEL_PATHS.map((path) => ({ path, p95: quantile(panel.filter((r) => r.path === path && r.status === 200).map((r) => r.ms), 0.95) })).sort((a, b) => b.p95 - a.p95);
     console.log(`  p95 by path: ${slowest.map((x) => `${x.path} ${fx(x.p95)} ms`).join(', ')}`);
     console.log(`peak RSS: ${f.peakRss.processes.map((p) => `${p.role} ${mb(p.peakRss)}`).join(', ')}; bench process (simulators, load) ${mb(f.peakRss.bench)}${f.databasePeakRss ? `; embedded database ${mb(f.databasePeakRss)}` : ''}`);
     console.log(`machine load average during the window: mean ${fx(f.machineLoad.mean, 1)}, max ${fx(f.machineLoad.max, 1)} (other work on the machine included)`);
-    console.log(`CPU during the window (share of one core): ${f.cpu.map((c) => `${c.role} ${fx(c.coreShare * 100)} %`).join(', ')}`);
+    console.log(`CPU during the window (share of one core): ${f.cpu.map((c) => `${c.role} ${fx(c.coreShare * 100)} %`).join(', ')}, bench process ${fx(f.benchProcess.coreShare * 100)} % (its event loop's delay p99 ${fx(f.benchProcess.loopDelayP99Ms, 1)} ms: the simulators answer late by that much)`);
     void orgOf;
     console.log(`tenants: quiet-store order p95 = ${fx(ratio, 2)} × single-store`);
   } finally {
     for (const timer of timers) clearTimeout(timer);
     clearInterval(rssTimer);
+    loopDelay.disable();
     processes.killAll();
     process.off('exit', killChildren);
     await setupAgenda.stop();

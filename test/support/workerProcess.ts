@@ -53,16 +53,32 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`DUMP ${process.pid} ${JSON.stringify({ running, limiters, pools, bc, resources })}\n`);
 });
 // Figures for benchmarks (TEST_STATS_EVERY_MS): every so often a `STATS {json}` line with the
-// database commands this process sent since it started, by name (the driver's command
-// monitoring: MONGODB_URI must carry monitorCommands=true), its peak memory so far and the CPU
+// database commands this process sent since it started, by name, and their answer times by
+// command and collection (the driver's command monitoring: MONGODB_URI must carry monitorCommands=true), its peak memory so far and the CPU
 // time it used (ms).
 if (process.env.TEST_STATS_EVERY_MS) {
   const commands: Record<string, number> = {};
-  mongoose.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
+  // Each command's answer time, by command and collection: [count, total ms].
+  const timing: Record<string, [number, number]> = {};
+  const started = new Map<number, string>();
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event: { commandName: string; requestId: number; command: Record<string, unknown> }) => {
     commands[event.commandName] = (commands[event.commandName] ?? 0) + 1;
+    const target = event.command[event.commandName];
+    started.set(event.requestId, `${event.commandName} ${typeof target === 'string' ? target : ''}`.trim());
   });
+  const answered = (event: { requestId: number; duration: number }) => {
+    const key = started.get(event.requestId);
+    if (key === undefined) return;
+    started.delete(event.requestId);
+    const t = (timing[key] ??= [0, 0]);
+    t[0]++;
+    t[1] += event.duration;
+  };
+  client.on('commandSucceeded', answered);
+  client.on('commandFailed', answered);
   let peakRss = process.memoryUsage().rss;
   setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1_000).unref();
-  const report = () => process.stdout.write(`STATS ${JSON.stringify({ pid: process.pid, role: config.role, commands, peakRss: Math.max(peakRss, process.memoryUsage().rss), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 })}\n`);
+  const report = () => process.stdout.write(`STATS ${JSON.stringify({ pid: process.pid, role: config.role, commands, timing, peakRss: Math.max(peakRss, process.memoryUsage().rss), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 })}\n`);
   setInterval(report, Number(process.env.TEST_STATS_EVERY_MS)).unref();
 }
