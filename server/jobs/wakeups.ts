@@ -16,9 +16,9 @@ interface WakeupDoc {
 
 /**
  * Agenda's notification channel across processes, through the database: a job queued in one
- * process (the web process's order and stock jobs, which wait for a worker's two-second poll
- * otherwise) bumps a counter per job name; every worker reads those few counters four times a
- * second and looks for jobs of each name whose counter moved. The process that queued the job
+ * process (the web process's order and stock jobs, which would wait for a worker's poll, every
+ * five seconds) bumps a counter per job name; every worker reads those few counters four times
+ * a second and looks for jobs of each name whose counter moved. The process that queued the job
  * is told at once as well, as Agenda's in-memory channel would.
  *
  * No change streams: the embedded database (FerretDB) has none, and Agenda's own cross-process

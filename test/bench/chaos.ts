@@ -46,7 +46,8 @@ const PROCESS_ENV = {
   ORDER_RETRY_MAX_MS: '3000',
   LEASE_CLOCK_SKEW_MS: String(CLOCK_SKEW_MS),
   TEST_LOCK_LIFETIME_MS: String(LOCK_LIFETIME_MS),
-  // Workers poll for due jobs at production's pace: each poll is a findAndModify per job name.
+  // Workers poll for due jobs every 2 s (production: 5 s, jobs due now wake them at once): each
+  // poll is a findAndModify per job name, and the poll is what finds a lapsed or released lock.
   TEST_PROCESS_EVERY_MS: '2000',
   SHUTDOWN_GRACE_MS: '2000',
   LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
