@@ -25,8 +25,9 @@ export async function findOrder(ctx: AppContext, storeHash: string, orderId: num
 }
 
 /**
- * The names of the store's channels (cached a few minutes per store, and a stale list served while
- * it is read again), read only when an order records its channel. Unreadable (BigCommerce down, token revoked): no names, the list still shows.
+ * The names of the store's channels (cached a few minutes per store, a stale list served while it
+ * is read again), read only when an order records its channel. Unreadable (BigCommerce down,
+ * token revoked): no names, the list still shows.
  */
 async function channelNames(ctx: AppContext, storeHash: string, docs: OrderSyncDoc[]): Promise<ReadonlyMap<number, string>> {
   if (!docs.some((d) => d.bc?.channelId != null)) return new Map();
