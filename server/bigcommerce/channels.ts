@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { Priority } from '../sync/priority.js';
 import type { BigCommerceClient } from './client.js';
+import { StoreLru } from '../storeLru.js';
 import { bigcommerceClientFor } from './clientFactory.js';
 
 /** `/v3/channels` (channels.v3.yml, ChannelWithoutCurrencies): the fields the app reads. */
@@ -39,12 +40,12 @@ interface CacheEntry {
   known?: ChannelInfo[];
   refreshing?: boolean;
 }
-const cache = new Map<string, CacheEntry>();
+const cache = new StoreLru<string, CacheEntry>({ max: MAX_CACHED_STORES });
 
 /**
  * The store's channels, read at most every few minutes per store (the panel's order list asks
- * on every poll). The cache is bounded: past MAX_CACHED_STORES the oldest entry goes. A failed
- * read is not kept, so the next request asks again.
+ * on every poll). The cache is bounded: past MAX_CACHED_STORES the least recently used entry
+ * goes. A failed read is not kept, so the next request asks again.
  *
  * `stale: 'serve'` (the order list, which only names the channels): a list past its time is
  * answered at once and read again in the background, so no poll of the list waits on
@@ -68,26 +69,21 @@ export function storeChannels(ctx: AppContext, storeHash: string, options: { sta
 function read(ctx: AppContext, storeHash: string, now: number): Promise<ChannelInfo[]> {
   const channels = bigcommerceClientFor(ctx, storeHash).then(listChannels);
   const entry: CacheEntry = { at: now, channels };
-  const previous = cache.get(storeHash);
   // A stale entry keeps answering until this read succeeds.
-  if (!previous?.known) cache.set(storeHash, entry);
+  if (!cache.get(storeHash)?.known) cache.set(storeHash, entry);
   channels.then(
     (list) => {
       entry.known = list;
-      cache.delete(storeHash);
       cache.set(storeHash, entry);
-      while (cache.size > MAX_CACHED_STORES) cache.delete(cache.keys().next().value!);
     },
     () => {
       if (cache.get(storeHash) === entry) cache.delete(storeHash);
     },
   );
-  while (cache.size > MAX_CACHED_STORES) cache.delete(cache.keys().next().value!);
   return channels;
 }
 
 /** Forget cached channel lists (one store's, or all: tests). */
 export function forgetChannels(storeHash?: string): void {
-  if (storeHash === undefined) cache.clear();
-  else cache.delete(storeHash);
+  for (const key of storeHash === undefined ? cache.keys() : [storeHash]) cache.delete(key);
 }

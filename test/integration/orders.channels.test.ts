@@ -12,6 +12,13 @@ import { placeOrder, startOrdersWorld, stopOrdersWorld, type OrdersWorld } from 
 let world: OrdersWorld;
 const auth = () => ({ authorization: `Bearer ${world.session}` });
 const process = (orderId: number) => handleOrderJob(world.h.ctx, { storeHash: world.storeHash, orderId }, 'manual');
+/** An order from a channel the store just added, processed: how the panel's order page names its channel. */
+async function orderFromNewChannel(channelId: number, name: string, email: string) {
+  world.store.channels.set(channelId, { name, type: 'pos', platform: 'square' });
+  const order = placeOrder(world, { email, channelId });
+  expect((await process(order.id))?.status).toBe('done');
+  return async () => (await request(world.h.app).get(`/api/orders/${order.id}`).set(auth())).body.order.channel;
+}
 
 beforeAll(async () => {
   world = await startOrdersWorld('channelstore');
@@ -58,10 +65,7 @@ describe('channels in the panel', () => {
   });
 
   it('names are cached a few minutes per store; a channel the store no longer has shows its id with no name', async () => {
-    world.store.channels.set(4, { name: 'Pop-up shop', type: 'pos', platform: 'square' });
-    const popup = placeOrder(world, { email: 'popup@example.com', channelId: 4 });
-    expect((await process(popup.id))?.status).toBe('done');
-    const channelOf = async () => (await request(world.h.app).get(`/api/orders/${popup.id}`).set(auth())).body.order.channel;
+    const channelOf = await orderFromNewChannel(4, 'Pop-up shop', 'popup@example.com');
     expect(await channelOf()).toEqual({ id: 4, name: 'Pop-up shop' });
 
     world.store.channels.delete(4);
@@ -72,10 +76,7 @@ describe('channels in the panel', () => {
   });
 
   it('past its few minutes, the order list answers with the names it has and reads them again in the background', async () => {
-    world.store.channels.set(5, { name: 'Kiosk', type: 'pos', platform: 'square' });
-    const kiosk = placeOrder(world, { email: 'kiosk@example.com', channelId: 5 });
-    expect((await process(kiosk.id))?.status).toBe('done');
-    const channelOf = async () => (await request(world.h.app).get(`/api/orders/${kiosk.id}`).set(auth())).body.order.channel;
+    const channelOf = await orderFromNewChannel(5, 'Kiosk', 'kiosk@example.com');
     expect(await channelOf()).toEqual({ id: 5, name: 'Kiosk' });
 
     world.store.channels.delete(5);

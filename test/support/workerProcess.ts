@@ -54,8 +54,8 @@ process.on('SIGUSR2', () => {
 });
 // Figures for benchmarks (TEST_STATS_EVERY_MS): every so often a `STATS {json}` line with the
 // database commands this process sent since it started, by name, and their answer times by
-// command and collection (the driver's command monitoring: MONGODB_URI must carry monitorCommands=true), its peak memory so far and the CPU
-// time it used (ms).
+// command and collection (the driver's command monitoring: MONGODB_URI must carry
+// monitorCommands=true), its peak memory so far and the CPU time it used (ms).
 if (process.env.TEST_STATS_EVERY_MS) {
   const commands: Record<string, number> = {};
   // Each command's answer time, by command and collection: [count, total ms].
