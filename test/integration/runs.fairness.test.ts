@@ -16,14 +16,19 @@ import { connectZohoStore } from './zoho.helpers.js';
 
 /**
  * Fairness between stores (issue #18): two stores whose runs crawl (their BigCommerce quota is
- * one call every five minutes) have more runs queued than the worker has `sync.run` slots, yet a
- * third store's scheduled run starts within 30 seconds of being due. The worker has five slots,
+ * spent for the next five minutes) have more runs queued than the worker has `sync.run` slots, yet
+ * a third store's scheduled run starts within 30 seconds of being due. The worker has five slots,
  * as many as before the per-store cap, so it is the cap and the turns that let the third store
  * in, not more room.
  */
 const BUSY = ['fairbusya', 'fairbusyb'];
 const QUIET = 'fairquiet';
-const FLOWS: Flow[] = ['products', 'stock', 'orders', 'fulfilment', 'contacts'];
+/**
+ * Flows whose runs cannot end without BigCommerce: with the demo data a stock or fulfilment run
+ * may have nothing to send and end at once, and with even one call a window an orders run could
+ * end on it, leaving fewer long runs than slots (and a test that no longer needs the cap).
+ */
+const FLOWS: Flow[] = ['products', 'orders', 'contacts'];
 const DUE_WITHIN_MS = 30_000;
 
 let h: TestHarness;
@@ -39,7 +44,7 @@ beforeAll(async () => {
     // Only the runs the test asks for: the quiet store's one schedule is made due below.
     await clearStoreSchedules(storeHash);
   }
-  for (const storeHash of BUSY) h.bigcommerce.rateLimit.configure({ quota: 1, windowMs: 300_000 }, storeHash);
+  for (const storeHash of BUSY) h.bigcommerce.rateLimit.configure({ quota: 0, windowMs: 300_000 }, storeHash);
 
   worker = createAgenda(mongoose.connection.db!, { name: 'fairness-worker', processEvery: 1_000 });
   await worker.ready;
@@ -80,7 +85,7 @@ describe('fairness between stores', () => {
     expect((await started())!.getTime() - dueAt.getTime()).toBeLessThan(DUE_WITHIN_MS);
     // Each busy store had its two slots, no more.
     expect(Object.fromEntries(mostRunning)).toEqual(Object.fromEntries(BUSY.map((storeHash) => [storeHash, 2])));
-    // The busy stores are still at it: their runs were long the whole time.
-    expect(await SyncRun.countDocuments({ storeHash: { $in: BUSY }, status: { $in: ['queued', 'running'] } })).toBeGreaterThanOrEqual(5);
+    // The busy stores are still at it: all six of their runs, more than the worker's five slots, were long the whole time.
+    expect(await SyncRun.countDocuments({ storeHash: { $in: BUSY }, status: { $in: ['queued', 'running'] } })).toBe(BUSY.length * FLOWS.length);
   }, 120_000);
 });
