@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderSync, RunRecord, StockState } from '../../server/db/models/index.js';
+import { takeStockWriter } from '../../server/sync/stock/writer.js';
+import { until } from '../support/workerProcesses.js';
 import { adjustInZoho, bcLevel, bcStockWrites, startStockWorld, syncNow, updateStockSettings, zohoAvailable, zohoItem, type StockWorld } from './stock.helpers.js';
 
 /**
@@ -81,6 +83,56 @@ describe('scheduled stock', () => {
     expect(after.counts.updated).toBe(0);
     expect(bcStockWrites(w.store)).toBe(before);
     expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(47);
+  });
+
+  it('still holds back an order Zoho invoiced after the run read its quantities', async () => {
+    const mug = [...w.store.products.values()].find((p) => p.sku === 'ZI-MUG-01')!;
+    const mugId = zohoItem(w.org, 'ZI-MUG-01').item_id;
+    const level = bcLevel(w.store, { sku: 'ZI-MUG-01' });
+    expect(zohoAvailable(w.org, 'ZI-MUG-01')).toBe(level);
+    const order = w.h.bigcommerce.state.placeOrder(w.store, {
+      status_id: 11,
+      billing_address: { first_name: 'Jo', last_name: 'Buyer', email: 'jo@example.com' },
+      products: [{ product_id: mug.id, quantity: 2 }],
+    });
+    await OrderSync.create({ _id: `${STORE}:${order.id}`, storeHash: STORE, orderId: order.id, status: 'waiting', step: 'new', claimedAt: new Date() });
+    adjustInZoho(w, mugId, 5); // a restock: the run has a level to write
+
+    // The orders flow invoices the order just after Zoho has answered the run's read of its items:
+    // the quantities the run holds still count the two units, its order record no longer does.
+    // A flush holds the store's writer meanwhile, so the run plans only once the record says so.
+    const flush = (await takeStockWriter(STORE, 'flush'))!;
+    let invoiced: Promise<unknown> | undefined;
+    const hook = w.h.zoho!.faults.loseAnswers({
+      times: 1,
+      mode: 'error',
+      match: (req) => {
+        if (req.method !== 'GET' || !req.path.endsWith('/items') || invoiced) return false;
+        adjustInZoho(w, mugId, -2); // stands in for the invoice
+        invoiced = OrderSync.updateOne({ _id: `${STORE}:${order.id}` }, { $set: { status: 'done', step: 'done', 'zoho.salesorderId': 'so-2', 'zoho.invoiceId': 'inv-2' } });
+        return false; // the answer itself is kept
+      },
+    });
+    const running = syncNow(w, 'stock');
+    await until(async () => invoiced !== undefined, 20_000, 'the run to read the items list');
+    await invoiced;
+    await flush.release();
+    const run = await running;
+    hook.cancel();
+    expect(run.status, String(run.message)).toBe('succeeded');
+    // The quantity read before the invoice less the order's units; the stale quantity alone would oversell two.
+    expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(level + 5 - 2);
+
+    // The next run reads the invoiced quantity and, the order being in Zoho, subtracts nothing.
+    const next = await syncNow(w, 'stock');
+    expect(next.counts.updated).toBe(0);
+    expect(zohoAvailable(w.org, 'ZI-MUG-01')).toBe(level + 5 - 2);
+    expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(level + 5 - 2);
+
+    // Back to where the tests below start.
+    adjustInZoho(w, mugId, -3);
+    await syncNow(w, 'stock');
+    expect(bcLevel(w.store, { sku: 'ZI-MUG-01' })).toBe(level);
   });
 
   it('honours the location mapping: each Zoho warehouse feeds the BigCommerce location it is mapped to', async () => {

@@ -4,7 +4,7 @@ import type { Priority } from '../priority.js';
 import type { RunReporter } from '../reporter.js';
 import { applyStock } from './apply.js';
 import { loadKnownLevels } from './levels.js';
-import { pendingByItem, pendingOrderUnits } from './pendingOrders.js';
+import { pendingByItem, pendingOrderUnits, type OrdersNotInZoho } from './pendingOrders.js';
 import { catchUpOrderMoves, orderLocation } from './orderMoves.js';
 import { planStock, type StockPlan } from './plan.js';
 import { loadItemsByBigCommerceId, loadTargets } from './read.js';
@@ -31,11 +31,13 @@ export interface FromZohoInput {
   recordUnchanged?: boolean;
   /** Two-way: where the merchant's corrections found before a write are posted (and the corrected items read again). */
   zoho?: ZohoClient;
+  /** The orders not in Zoho when `items` began to be read (see `pendingOrderUnits`). */
+  pendingAtRead?: OrdersNotInZoho;
 }
 
 /** Claimed-but-unsent order units per Zoho item. */
-export async function pendingUnitsByItem(bc: BigCommerceClient, storeHash: string, priority: Priority): Promise<Map<string, number>> {
-  const { byRef } = await pendingOrderUnits(bc, storeHash, priority);
+export async function pendingUnitsByItem(bc: BigCommerceClient, storeHash: string, priority: Priority, pendingAtRead?: OrdersNotInZoho): Promise<Map<string, number>> {
+  const { byRef } = await pendingOrderUnits(bc, storeHash, priority, pendingAtRead);
   if (byRef.size === 0) return new Map();
   const refs = [...byRef.keys()].map((ref) => {
     const [kind, id] = ref.split(':');
@@ -53,7 +55,7 @@ export async function writeFromZoho(input: FromZohoInput): Promise<StockPlan & {
   const [targets, known, pending] = await Promise.all([
     loadTargets(storeHash, ids),
     loadKnownLevels(storeHash, ids),
-    pendingUnitsByItem(input.bc, storeHash, input.priority),
+    pendingUnitsByItem(input.bc, storeHash, input.priority, input.pendingAtRead),
   ]);
   let plan = planStock({ items, targets, known, pending, settings: input.settings });
   if (twoWay && input.zoho) plan = await withCorrectionsFirst(input, input.zoho, plan, items, targets, pending);

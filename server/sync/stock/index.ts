@@ -5,6 +5,7 @@ import { priorityForTrigger } from '../triggerPriority.js';
 import { writeFromZoho } from './fromZoho.js';
 import { readAllZohoStock, withLocations } from './read.js';
 import { itemsWrittenSince } from './levels.js';
+import { ordersNotInZohoYet } from './pendingOrders.js';
 import { checkSilentWebhooks } from './silent.js';
 import { waitForStockWriter } from './writer.js';
 
@@ -21,7 +22,10 @@ export async function runStock({ ctx, run, settings, reporter, heartbeat }: Flow
 
   // Read without the store's writer lease (minutes, on a large catalog); write holding it, and
   // only the items no flush has written since this read began (their level is newer than ours).
+  // An order invoiced while the read goes on may be counted in what was read: the orders not in
+  // Zoho when it began stay pending for this run.
   const readAt = new Date();
+  const pendingAtRead = await ordersNotInZohoYet(run.storeHash);
   const read = await withLocations(zoho, await readAllZohoStock(zoho, priority), settings.stock.locations, priority);
   reporter.addApiCalls('zoho', read.calls);
   await heartbeat();
@@ -37,7 +41,7 @@ export async function runStock({ ctx, run, settings, reporter, heartbeat }: Flow
       await heartbeat();
       await writer?.check();
     };
-    result = await writeFromZoho({ storeHash: run.storeHash, items, complete: true, settings: settings.stock, bc, zoho, reporter, priority, heartbeat: guarded, dryRun: run.dryRun });
+    result = await writeFromZoho({ storeHash: run.storeHash, items, complete: true, settings: settings.stock, bc, zoho, reporter, priority, heartbeat: guarded, dryRun: run.dryRun, pendingAtRead });
   } finally {
     await writer?.release().catch(() => undefined);
   }

@@ -33,29 +33,49 @@ export const lineRefs = (line: { productId: number; variantId?: number | null })
 
 type Line = { productId: number; variantId?: number | null; quantity: number };
 
-export async function pendingOrderUnits(bc: BigCommerceClient, storeHash: string, priority: Priority): Promise<PendingUnits> {
+export interface OrdersNotInZoho {
+  ids: Set<number>;
+  /** The lines the two-way ledger holds for the orders it read itself. */
+  ledgerLines: Map<number, Line[]>;
+  /** The ledger's orders found to be in Zoho since. */
+  settled: number[];
+}
+
+/** The orders whose units Zoho has not moved yet, as the database says now (no BigCommerce call). */
+export async function ordersNotInZohoYet(storeHash: string): Promise<OrdersNotInZoho> {
   const claimed = await OrderSync.find(ordersNotInZoho.filter(storeHash, NOT_IN_ZOHO_YET), { orderId: 1, zoho: 1 }).lean();
-  const pending = claimed.filter((o) => !o.zoho?.invoiceId);
-  const stillPending = new Set(pending.map((o) => o.orderId));
+  const ids = new Set(claimed.filter((o) => !o.zoho?.invoiceId).map((o) => o.orderId));
 
   // Orders the two-way ledger saw take stock: pending until the orders flow has them invoiced (or ignores them).
   const ledgerLines = new Map<number, Line[]>();
+  const settled: number[] = [];
   const held = await heldOrdersNotInZoho(storeHash);
   if (held.length) {
     const syncs = await OrderSync.find({ _id: { $in: held.map((h) => orderSyncId(storeHash, h.orderId)) } }, { orderId: 1, status: 1, zoho: 1 }).lean();
     const syncOf = new Map(syncs.map((s) => [s.orderId, s]));
-    const settled: number[] = [];
     for (const order of held) {
       const sync = syncOf.get(order.orderId);
       if (!sync || (NOT_IN_ZOHO_YET.includes(sync.status) && !sync.zoho?.invoiceId)) {
-        stillPending.add(order.orderId);
+        ids.add(order.orderId);
         ledgerLines.set(order.orderId, order.lines);
       } else if (sync.zoho?.invoiceId || sync.status === 'ignored' || sync.status === 'done') {
         settled.push(order.orderId);
       }
     }
-    await markInZoho(storeHash, settled);
   }
+  return { ids, ledgerLines, settled };
+}
+
+/**
+ * `pendingAtRead`: the orders not in Zoho when the caller began reading Zoho's quantities. They
+ * stay pending for this computation even if invoiced since: a quantity read before the invoice
+ * still counts their units, and subtracting them once too often only sells less until the next look.
+ */
+export async function pendingOrderUnits(bc: BigCommerceClient, storeHash: string, priority: Priority, pendingAtRead?: OrdersNotInZoho): Promise<PendingUnits> {
+  const { ids: stillPending, ledgerLines, settled } = await ordersNotInZohoYet(storeHash);
+  await markInZoho(storeHash, settled);
+  for (const orderId of pendingAtRead?.ids ?? []) stillPending.add(orderId);
+  for (const [orderId, lines] of pendingAtRead?.ledgerLines ?? []) if (!ledgerLines.has(orderId)) ledgerLines.set(orderId, lines);
 
   const cached = await StockOrderLines.find(storeOrderLines.filter(storeHash)).lean();
   const byOrder = new Map<number, { lines: Line[] }>(cached.map((c) => [c.orderId, c]));
