@@ -18,8 +18,8 @@ interface WakeupDoc {
  * Agenda's notification channel across processes, through the database: a job queued in one
  * process (the web process's order and stock jobs, which would wait for a worker's poll, every
  * five seconds) bumps a counter per job name; every worker reads those few counters four times
- * a second and looks for jobs of each name whose counter moved. The process that queued the job
- * is told at once as well, as Agenda's in-memory channel would.
+ * a second and looks for jobs of each name whose counter moved, each name on its own. The
+ * process that queued the job is told at once as well, as Agenda's in-memory channel would.
  *
  * No change streams: the embedded database (FerretDB) has none, and Agenda's own cross-process
  * channels need Redis or PostgreSQL's LISTEN. A lost wake-up costs nothing but time: the
@@ -30,6 +30,8 @@ export class DatabaseWakeups extends BaseNotificationChannel {
   private timer: NodeJS.Timeout | undefined;
   private seen: Map<string, number> | undefined;
   private polling: Promise<void> | undefined;
+  /** Names being looked for now → whether their counter moved again meanwhile. */
+  private readonly waking = new Map<string, { again: boolean; done: Promise<void> }>();
 
   constructor(
     db: Db,
@@ -48,6 +50,7 @@ export class DatabaseWakeups extends BaseNotificationChannel {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.polling;
+    await Promise.all([...this.waking.values()].map((w) => w.done));
     this.handlers.clear();
     this.setState('disconnected');
   }
@@ -81,9 +84,35 @@ export class DatabaseWakeups extends BaseNotificationChannel {
     this.seen = new Map(counters.map((c) => [c._id, c.seq]));
     // The first read only learns where the counters stand; the regular poll covers what came before.
     if (!before) return;
-    for (const { _id: jobName, seq } of counters) {
-      if (before.get(jobName) === seq) continue;
-      await this.notifyHandlers({ jobId: jobName as JobId, jobName, nextRunAt: null, priority: 0, timestamp: new Date() });
+    for (const { _id: jobName, seq } of counters) if (before.get(jobName) !== seq) this.wake(jobName);
+  }
+
+  /**
+   * Tells the handlers (Agenda looks for that name's due jobs) without waiting: a name with a
+   * backlog to lock would otherwise hold up the other names' wake-ups and the next read of the
+   * counters. A name moved again while it is looked for is looked for once more afterwards.
+   */
+  private wake(jobName: string): void {
+    const current = this.waking.get(jobName);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    this.waking.set(jobName, state);
+    state.done = this.lookFor(jobName, state);
+  }
+
+  private async lookFor(jobName: string, state: { again: boolean }): Promise<void> {
+    try {
+      do {
+        state.again = false;
+        await this.notifyHandlers({ jobId: jobName as JobId, jobName, nextRunAt: null, priority: 0, timestamp: new Date() });
+      } while (state.again);
+    } catch (error) {
+      this.emit('error', error);
+    } finally {
+      this.waking.delete(jobName); // in the same turn as the last look at `again`: no wake-up slips between
     }
   }
 }

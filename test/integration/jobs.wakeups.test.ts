@@ -61,4 +61,43 @@ describe('wake-ups across processes', () => {
     expect((await counters())?.seq).toBe(1);
     await wakeups.disconnect();
   });
+
+  it("a job name slow to be looked for holds up neither another name's wake-up nor its own next one", async () => {
+    const db = mongoose.connection.db!;
+    const publisher = new DatabaseWakeups(db);
+    const worker = new DatabaseWakeups(db, 50);
+    await Promise.all([publisher.connect(), worker.connect()]);
+    const woken: string[] = [];
+    let release!: () => void;
+    const slowFill = new Promise<void>((resolve) => (release = resolve));
+    // The worker's look for `slow` jobs takes until the test releases it (a backlog of them, say).
+    worker.subscribe(async ({ jobName }) => {
+      woken.push(jobName);
+      if (jobName === 'wakeups.slow') await slowFill;
+    });
+    const wake = (jobName: string) => publisher.publish({ jobId: 'x' as never, jobName, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
+    const count = (jobName: string) => woken.filter((name) => name === jobName).length;
+    const waitFor = async (what: () => boolean, label: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!what() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(what(), label).toBe(true);
+    };
+    // The worker's first read of the counters only learns where they stand.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await wake('wakeups.slow');
+    await waitFor(() => count('wakeups.slow') === 1, 'the slow name woken');
+    await wake('wakeups.fast');
+    await waitFor(() => count('wakeups.fast') === 1, 'the other name woken while the slow one is looked for');
+    // Queued again while its look goes on: looked for again once that look ends, not lost and not doubled.
+    await wake('wakeups.slow');
+    await wake('wakeups.slow');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count('wakeups.slow')).toBe(1);
+    release();
+    await waitFor(() => count('wakeups.slow') === 2, 'the slow name woken again');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count('wakeups.slow')).toBe(2);
+    await Promise.all([publisher.disconnect(), worker.disconnect()]);
+  });
 });
