@@ -82,9 +82,9 @@ export class DatabaseWakeups extends BaseNotificationChannel {
     const counters = await this.wakeups.find({}).toArray();
     const before = this.seen;
     this.seen = new Map(counters.map((c) => [c._id, c.seq]));
-    // The first read only learns where the counters stand; the regular poll covers what came before.
-    if (!before) return;
-    for (const { _id: jobName, seq } of counters) if (before.get(jobName) !== seq) this.wake(jobName);
+    // The first read wakes every name once: a job queued after the worker's start-up scan and
+    // before this read would otherwise wait for the regular poll.
+    for (const { _id: jobName, seq } of counters) if (before?.get(jobName) !== seq) this.wake(jobName);
   }
 
   /**

@@ -51,6 +51,34 @@ describe('wake-ups across processes', () => {
     }
   });
 
+  it('a job queued after the worker started but before its first read of the counters starts well before the worker polls', async () => {
+    const db = mongoose.connection.db!;
+    // The worker reads the counters every second: its first read comes a second after it starts.
+    const worker = createAgenda(db, { name: 'wakeups-early-worker', processEvery: 60_000 });
+    worker.notifyVia(new DatabaseWakeups(db, 1_000));
+    let ranAt: number | undefined;
+    worker.define('wakeups.early', async () => {
+      ranAt = Date.now();
+    });
+    await worker.start();
+    started.push(worker);
+    // Past the worker's start-up scan, before its first read of the counters.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const web = createAgenda(db, { name: 'wakeups-early-web' });
+    const wakeups = new DatabaseWakeups(db);
+    web.notifyVia(wakeups);
+    await wakeups.connect();
+    await web.ready;
+    const queuedAt = Date.now();
+    await web.now('wakeups.early', {});
+    const deadline = Date.now() + 10_000;
+    while (ranAt === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await wakeups.disconnect();
+    expect(ranAt, 'the job ran').toBeDefined();
+    expect(ranAt! - queuedAt).toBeLessThan(5_000);
+  });
+
   it('a job due later wakes nobody: the regular poll is when it is looked for', async () => {
     const wakeups = new DatabaseWakeups(mongoose.connection.db!);
     await wakeups.connect();
