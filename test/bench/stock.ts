@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryNotificationChannel } from 'agenda';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -14,6 +13,7 @@ import { connectMongoose } from '../../server/db/connection.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
 import { Link, StockDirty, StockFlush, SyncRun, WebhookReceipt, linkId } from '../../server/db/models/index.js';
 import { agendaJobQueue, createAgenda } from '../../server/jobs/agenda.js';
+import { DatabaseWakeups } from '../../server/jobs/wakeups.js';
 import { defineJobs } from '../../server/jobs/definitions.js';
 import { defaultSettings } from '../../server/settings/schema.js';
 import { saveSettings } from '../../server/settings/service.js';
@@ -39,9 +39,9 @@ import { connectThroughPanel } from '../support/zohoConnect.js';
  *   the worker's jobs and the coalesced flushes; latency from webhook received to BigCommerce
  *   adjustment sent (p50 / p95 / p99), calls per event, calls refused for rate;
  * - scheduled: a run over 10,000 items after 1 % of them changed, and the calls it used.
- * A web process and a worker share the database, as with ROLE=web and ROLE=worker (the worker
- * finds the web process's jobs at its next poll); `BENCH_NOTIFY=1` runs both roles in one process
- * (ROLE=all: every job starts at once).
+ * A web process and a worker share the database, as with ROLE=web and ROLE=worker (the web
+ * process's jobs wake the worker through the database); `BENCH_NOTIFY=1` runs both roles in one
+ * process (ROLE=all).
  *
  * Two paths for the real-time part: `intake` is the app as it is (Zoho's workflow webhook POSTed
  * over HTTP to the app's route → the intake records it and marks the record for the store's next
@@ -49,7 +49,7 @@ import { connectThroughPanel } from '../support/zohoConnect.js';
  * request and the receipt, which is what the stock flow itself costs. `BENCH_PATHS=direct,intake`
  * picks. `whereTheTimeGoes` splits each event's latency (p50 / p95 ms per stage, from the flush
  * claims seen on the wire): what was left of the window when it was marked, from the window's end
- * until a flush took the claim (a worker's poll, the writer another flush holds), and the flush
+ * until a flush took the claim (the worker's wake-up or poll, the writer another flush holds), and the flush
  * itself (Zoho read, BigCommerce write). `BENCH_PROFILE=1` adds the database time by command and
  * collection.
  */
@@ -157,13 +157,18 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   const method = process.env.BENCH_STOCK_METHOD === 'twoway' ? 'twoway' : 'oneway';
   await saveSettings(hash, { ...settings, stock: { ...settings.stock, method } });
 
-  // A web process and a worker, as with ROLE=web and ROLE=worker: the web process queues jobs that
-  // the worker finds at its next poll (2 s), while the worker hears at once of the jobs it queues
-  // itself (server/start.ts). BENCH_NOTIFY=1: one process with both roles, every job starts at once.
+  // A web process and a worker, as with ROLE=web and ROLE=worker, wired as server/start.ts wires
+  // them: the web process's jobs wake the worker through the database (server/jobs/wakeups.ts).
+  // BENCH_NOTIFY=1: one process with both roles.
   const worker = createAgenda(mongoose.connection.db!, { name: 'bench-worker' });
-  worker.notifyVia(new InMemoryNotificationChannel());
+  worker.notifyVia(new DatabaseWakeups(mongoose.connection.db!));
   await worker.ready;
-  const web = process.env.BENCH_NOTIFY ? worker : createAgenda(mongoose.connection.db!, { name: 'bench-web' });
+  const webWakeups = process.env.BENCH_NOTIFY ? undefined : new DatabaseWakeups(mongoose.connection.db!);
+  const web = webWakeups ? createAgenda(mongoose.connection.db!, { name: 'bench-web' }) : worker;
+  if (webWakeups) {
+    web.notifyVia(webWakeups);
+    await webWakeups.connect();
+  }
   await web.ready;
   defineJobs(worker, { ...w.ctx, jobs: agendaJobQueue(worker) });
   const ctx: AppContext = { ...w.ctx, jobs: agendaJobQueue(web) };
@@ -227,6 +232,7 @@ async function benchRealtime(path: 'intake' | 'direct', events: number, items: n
   }
   const seconds = (Date.now() - started) / 1000;
   await worker.stop();
+  await webWakeups?.disconnect();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 
