@@ -42,8 +42,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The `stock.flush` job: waits out the window of its claim, then flushes. While events keep
  * coming (a claim made during its flush), it flushes the store's next claim too once that
- * window closes, for up to `chainMs`: the next claim's own job, queued by a web process, would be
- * found only at a worker's next poll (up to 2 s). That job then finds its claim taken.
+ * window closes, for up to `chainMs`: the next claim's own job, queued by a web process, reaches
+ * a worker through the wake-ups (a quarter second) or its poll (5 s), and may then wait for one
+ * of the worker's flush slots. That job then finds its claim taken.
  */
 export async function runStockFlushJob(ctx: AppContext, data: StockFlushJobData, touch: () => Promise<void> = async () => {}): Promise<FlushReport | undefined> {
   let claim: ClaimDoc | null = await StockFlush.findById(data.storeHash).lean();

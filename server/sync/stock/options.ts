@@ -15,8 +15,8 @@ export interface StockRealtimeOptions {
   retryDelayMs: number;
   /**
    * A flush job goes on to flush its store's next claims (a burst's, made while it flushed) for
-   * up to this long, instead of leaving each to its own job, which a worker finds only at its next
-   * poll when a web process queued it (up to 2 s); then it leaves the slot to other stores.
+   * up to this long, instead of leaving each to its own job, which a web process queued and a
+   * worker is woken for (or finds at its 5 s poll); then it leaves the slot to other stores.
    */
   chainMs: number;
   /** How often a flush job looks for its store's next claim, and for the writer another flush holds. */
